@@ -1,0 +1,43 @@
+// Bundles the extension (Node, `vscode` external) and the webview (browser) with esbuild.
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'info',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // ssh2 and cpu-features try optional native add-ons inside try/catch; the VSIX ships pure JS,
+    // which is what VS Code's Electron runtime can load anyway (gce-api-notes.md §6).
+    external: ['vscode', '*.node', 'cpu-features'],
+  },
+  {
+    ...common,
+    entryPoints: { 'webview/main': 'webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

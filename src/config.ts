@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+
+const section = 'cosvm';
+const projectIdPattern = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+
+export type ConfigKey = 'projects' | 'computeEndpoint';
+
+/**
+ * One typed, validated getter per setting (STYLE §5.9). A bad value falls back to its default and logs one
+ * warning, once per distinct bad value.
+ */
+export class Config implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ReadonlySet<ConfigKey>>();
+  private readonly warned = new Set<string>();
+  private readonly listener: vscode.Disposable;
+  /** Fires with the keys that changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
+      const keys = (['projects', 'computeEndpoint'] as const).filter((key) => event.affectsConfiguration(`${section}.${key}`));
+      if (keys.length > 0) this.changed.fire(new Set(keys));
+    });
+  }
+
+  /** Project ids from `cosvm.projects`; invalid entries are dropped with a warning. */
+  get projects(): string[] {
+    const value = this.raw<unknown>('projects');
+    if (!Array.isArray(value)) return this.fallback('projects', value, []);
+    const valid = value.filter((item): item is string => typeof item === 'string' && isProjectId(item));
+    if (valid.length !== value.length) this.warn('projects', value);
+    return valid;
+  }
+
+  /** `http(s)://host:port` of a Compute endpoint (the emulator, a private endpoint), or undefined for Google's. */
+  get computeEndpoint(): URL | undefined {
+    const value = this.raw<unknown>('computeEndpoint');
+    if (value === undefined || value === '') return undefined;
+    if (typeof value === 'string') {
+      try {
+        const url = new URL(value);
+        if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+      } catch {
+        // falls through to the warning
+      }
+    }
+    return this.fallback('computeEndpoint', value, undefined);
+  }
+
+  async addProject(projectId: string): Promise<void> {
+    const configuration = vscode.workspace.getConfiguration(section);
+    const current = this.projects;
+    if (current.includes(projectId)) return;
+    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await configuration.update('projects', [...current, projectId], target);
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.changed.dispose();
+  }
+
+  private raw<T>(key: ConfigKey): T | undefined {
+    return vscode.workspace.getConfiguration(section).get<T>(key);
+  }
+
+  private fallback<T>(key: ConfigKey, value: unknown, defaultValue: T): T {
+    this.warn(key, value);
+    return defaultValue;
+  }
+
+  private warn(key: ConfigKey, value: unknown): void {
+    const text = JSON.stringify(value);
+    if (this.warned.has(`${key}=${text}`)) return;
+    this.warned.add(`${key}=${text}`);
+    this.log.warn(`Setting ${section}.${key} has an invalid value ${text}; using the valid part or the default.`);
+  }
+}
+
+export function isProjectId(value: string): boolean {
+  return projectIdPattern.test(value);
+}

@@ -1,0 +1,184 @@
+/**
+ * Build and push through the Docker Engine API (dockerode). Every SDK error is normalised here into a
+ * DockerError, so nothing above guesses at dockerode's error shapes (STYLE §5.7).
+ */
+import type Dockerode from 'dockerode';
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { CancelledError, DockerError, throwIfAborted } from '../errors';
+import { loadDockerode } from '../lazyPackages';
+import { formatImageRef, parseImageRef } from './imageRef';
+import {
+  builtImageId,
+  failingStep,
+  JsonLineSplitter,
+  progressError,
+  pushedDigest,
+  type ProgressMessage,
+} from './progress';
+
+export interface DockerConnection {
+  /** `unix:///path/docker.sock`, `tcp://host:port` or undefined for the default socket / DOCKER_HOST. */
+  host?: string;
+}
+
+export async function connectDocker(connection: DockerConnection = {}): Promise<Dockerode> {
+  const Docker = await loadDockerode();
+  const host = connection.host ?? process.env['DOCKER_HOST'];
+  if (!host) return new Docker();
+  if (host.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
+  const url = new URL(host.replace(/^tcp:/, 'http:'));
+  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
+}
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
+export interface BuildOptions {
+  contextDir: string;
+  dockerfile?: string;
+  /** `name:tag` given to the built image. */
+  tag: string;
+  signal?: AbortSignal;
+  /** Each line of build output, as the Docker CLI would print it. */
+  onOutput?: (text: string) => void;
+}
+
+export interface BuildResult {
+  imageId: string;
+}
+
+/** Lists the files of a build context, relative and with forward slashes, as dockerode's `src` wants. */
+async function listContext(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await listContext(dir, relative)));
+    else files.push(relative);
+  }
+  return files;
+}
+
+export async function buildImage(docker: Dockerode, options: BuildOptions): Promise<BuildResult> {
+  throwIfAborted(options.signal, 'The build');
+  const src = await listContext(options.contextDir);
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.buildImage(
+      { context: options.contextDir, src },
+      {
+        t: options.tag,
+        dockerfile: options.dockerfile ?? 'Dockerfile',
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      },
+    );
+  } catch (error) {
+    throw normaliseDockerError(error, 'docker/build-failed', 'The build could not start', options.signal);
+  }
+  const messages = await readProgress(stream, options.signal, options.onOutput);
+  const error = messages.map(progressError).find((text) => text !== undefined);
+  if (error !== undefined) {
+    const step = failingStep(messages);
+    throw new DockerError('docker/build-failed', step ? `The build failed at "${step}": ${error}` : `The build failed: ${error}`);
+  }
+  const imageId = builtImageId(messages);
+  if (!imageId) throw new DockerError('docker/build-failed', 'The build finished without reporting an image id.');
+  return { imageId };
+}
+
+export interface PushOptions {
+  /** `registry/repository:tag`. */
+  reference: string;
+  auth?: RegistryAuth;
+  signal?: AbortSignal;
+  onOutput?: (text: string) => void;
+}
+
+export interface PushResult {
+  /** `registry/repository@sha256:…` */
+  pinned: string;
+  digest: string;
+}
+
+export async function pushImage(docker: Dockerode, options: PushOptions): Promise<PushResult> {
+  const ref = parseImageRef(options.reference);
+  const tag = ref.tag ?? 'latest';
+  const repositoryRef = formatImageRef({ ...ref, tag: undefined, digest: undefined });
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await docker.getImage(repositoryRef).push({
+      tag,
+      ...(options.auth ? { authconfig: options.auth } : {}),
+      ...(options.signal ? { abortSignal: options.signal } : {}),
+    }));
+  } catch (error) {
+    throw normaliseDockerError(error, 'docker/push-failed', `The push of ${options.reference} could not start`, options.signal);
+  }
+  const messages = await readProgress(stream, options.signal, options.onOutput);
+  const error = messages.map(progressError).find((text) => text !== undefined);
+  if (error !== undefined) {
+    const unauthorized = /unauthorized|authentication required|no basic auth credentials|denied/i.test(error);
+    throw new DockerError(
+      unauthorized ? 'docker/auth-failed' : 'docker/push-failed',
+      unauthorized
+        ? `The registry ${ref.registry} refused the credentials for ${repositoryRef}: ${error}`
+        : `The push of ${options.reference} failed: ${error}`,
+    );
+  }
+  const digest = pushedDigest(messages, tag);
+  if (!digest) {
+    throw new DockerError('docker/no-digest', `The push of ${options.reference} reported no single digest; refusing to guess one.`);
+  }
+  return { digest, pinned: `${repositoryRef}@${digest}` };
+}
+
+function readProgress(
+  stream: NodeJS.ReadableStream,
+  signal: AbortSignal | undefined,
+  onOutput: ((text: string) => void) | undefined,
+): Promise<ProgressMessage[]> {
+  return new Promise((resolve, reject) => {
+    const splitter = new JsonLineSplitter();
+    const messages: ProgressMessage[] = [];
+    const take = (batch: ProgressMessage[]) => {
+      for (const message of batch) {
+        messages.push(message);
+        const text = message.stream ?? (message.status ? `${message.id ? `${message.id}: ` : ''}${message.status}\n` : undefined);
+        if (text && onOutput) onOutput(text);
+      }
+    };
+    const onAbort = () => reject(new CancelledError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (chunk: Buffer) => take(splitter.push(chunk)));
+    stream.on('error', (error: unknown) => reject(normaliseDockerError(error, 'docker/build-failed', 'The Docker engine stream failed', signal)));
+    stream.on('end', () => {
+      signal?.removeEventListener('abort', onAbort);
+      take(splitter.end());
+      resolve(messages);
+    });
+  });
+}
+
+/** One place that reads dockerode / docker-modem error shapes. */
+export function normaliseDockerError(
+  error: unknown,
+  code: 'docker/build-failed' | 'docker/push-failed',
+  what: string,
+  signal?: AbortSignal,
+): Error {
+  if (signal?.aborted) return new CancelledError();
+  const e = error as { code?: string; statusCode?: number; json?: { message?: string }; message?: string };
+  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
+    return new DockerError(
+      'docker/unreachable',
+      `The Docker engine is not reachable (${e.code}). Start Docker, or set DOCKER_HOST to a running engine.`,
+      { cause: error },
+    );
+  }
+  const message = e.json?.message ?? e.message ?? String(error);
+  return new DockerError(code, `${what}: ${message}`, { cause: error });
+}

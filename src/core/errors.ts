@@ -1,0 +1,99 @@
+/**
+ * Typed errors shared by the core, the CLI and the VS Code layer (STYLE §5.7).
+ * Check an error's kind by `code`, never with `instanceof`: the CLI, the extension host and the webview
+ * are separate bundles, so class identity does not survive between them.
+ */
+
+export type ErrorCode =
+  | 'cancelled'
+  | 'docker/unreachable'
+  | 'docker/build-failed'
+  | 'docker/push-failed'
+  | 'docker/auth-failed'
+  | 'docker/no-digest'
+  | 'ssh/connect-failed'
+  | 'ssh/auth-failed'
+  | 'ssh/host-key-mismatch'
+  | 'ssh/command-failed'
+  | 'ssh/disconnected'
+  | 'gce/request-failed'
+  | 'declaration/invalid'
+  | 'config/invalid'
+  | 'input/invalid';
+
+export interface CosvmErrorOptions {
+  cause?: unknown;
+  /** Extra detail for the log only (stderr, an HTTP body); already redacted by the thrower. */
+  detail?: string;
+}
+
+export class CosvmError extends Error {
+  readonly code: ErrorCode;
+  /** One plain sentence for the user; the CLI prints it too. */
+  readonly userMessage: string;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, userMessage: string, options: CosvmErrorOptions = {}) {
+    super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.userMessage = userMessage;
+    this.detail = options.detail;
+  }
+}
+
+export class CancelledError extends CosvmError {
+  constructor(what = 'The operation') {
+    super('cancelled', `${what} was cancelled.`);
+  }
+}
+
+export class DockerError extends CosvmError {}
+export class SshError extends CosvmError {}
+export class DeclarationError extends CosvmError {}
+
+export class GceError extends CosvmError {
+  constructor(
+    userMessage: string,
+    readonly status: number | undefined,
+    readonly reason: string | undefined,
+    options: CosvmErrorOptions = {},
+  ) {
+    super('gce/request-failed', userMessage, options);
+  }
+}
+
+/** Shape test that works across bundles. */
+export function isCosvmError(value: unknown): value is CosvmError {
+  return (
+    value instanceof Error &&
+    typeof (value as Partial<CosvmError>).code === 'string' &&
+    typeof (value as Partial<CosvmError>).userMessage === 'string'
+  );
+}
+
+export function isCancelled(value: unknown): boolean {
+  return isCosvmError(value) && value.code === 'cancelled';
+}
+
+/** Throws CancelledError when the signal has fired; call between steps of long work. */
+export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
+  if (signal?.aborted) throw new CancelledError(what);
+}
+
+/** The message and every `cause` below it, one per line, for the log. */
+export function describeErrorChain(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 8; depth++) {
+    if (current instanceof Error) {
+      const detail = isCosvmError(current) && current.detail ? `\n${current.detail}` : '';
+      lines.push(`${depth === 0 ? '' : 'caused by: '}${current.stack ?? current.message}${detail}`);
+      current = current.cause;
+    } else {
+      lines.push(`${depth === 0 ? '' : 'caused by: '}${typeof current === 'object' ? JSON.stringify(current) : String(current as string | number)}`);
+      break;
+    }
+  }
+  return lines.join('\n');
+}

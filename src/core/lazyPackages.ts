@@ -1,0 +1,12 @@
+/**
+ * The only place that imports heavy packages at run time (lint-enforced, STYLE §5.11). Each loads on first
+ * use and is cached, so activation never pays for Docker, SSH or the Compute client.
+ */
+
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+export const loadDockerode = lazy(async () => (await import('dockerode')).default);
+export const loadSsh2 = lazy(async () => await import('ssh2'));

@@ -1,0 +1,117 @@
+/**
+ * One SSH connection through ssh2, with mandatory host-key verification and normalised errors.
+ * ssh2 accepts any host key when no verifier is given (gce-api-notes.md §6), so `trustedHostKeys` is required.
+ */
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { CancelledError, SshError, throwIfAborted } from '../errors';
+import { loadSsh2 } from '../lazyPackages';
+import { hostKeyFingerprint } from './hostKey';
+
+export interface SshTarget {
+  host: string;
+  port?: number;
+  username: string;
+  privateKey: string | Buffer;
+  /** `SHA256:…` fingerprints the server may present; anything else is refused. */
+  trustedHostKeys: readonly string[];
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+}
+
+export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promise<Client> {
+  throwIfAborted(signal, 'The SSH connection');
+  const { Client } = await loadSsh2();
+  const client = new Client();
+  let presented: string | undefined;
+  const config: ConnectConfig = {
+    host: target.host,
+    port: target.port ?? 22,
+    username: target.username,
+    privateKey: target.privateKey,
+    readyTimeout: target.readyTimeoutMs ?? 20_000,
+    keepaliveInterval: target.keepaliveIntervalMs ?? 15_000,
+    keepaliveCountMax: 3,
+    hostVerifier: (key: Buffer) => {
+      presented = hostKeyFingerprint(key);
+      return target.trustedHostKeys.includes(presented);
+    },
+  };
+  const where = `${target.username}@${target.host}:${config.port}`;
+  return new Promise<Client>((resolve, reject) => {
+    const onAbort = () => {
+      client.end();
+      reject(new CancelledError('The SSH connection'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    client.once('ready', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(client);
+    });
+    client.once('error', (error: Error & { level?: string; code?: string }) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (error.message.includes('Host denied')) {
+        reject(
+          new SshError(
+            'ssh/host-key-mismatch',
+            `The host key of ${where} (${presented ?? 'unknown'}) does not match the trusted key (${target.trustedHostKeys.join(', ') || 'none'}); refusing to connect.`,
+            { cause: error },
+          ),
+        );
+      } else if (error.level === 'client-authentication') {
+        reject(new SshError('ssh/auth-failed', `${where} refused the SSH key.`, { cause: error }));
+      } else {
+        reject(new SshError('ssh/connect-failed', `Could not connect to ${where}: ${error.code ?? error.message}.`, { cause: error }));
+      }
+    });
+    client.connect(config);
+  });
+}
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | undefined;
+}
+
+/** Runs a command (already shell-quoted) and collects its output. */
+export function runCommand(client: Client, command: string, signal?: AbortSignal): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, channel) => {
+      if (error) {
+        reject(new SshError('ssh/command-failed', `Could not start the remote command: ${error.message}`, { cause: error }));
+        return;
+      }
+      collect(channel, signal).then(resolve, reject);
+    });
+  });
+}
+
+function collect(channel: ClientChannel, signal: AbortSignal | undefined): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let exitCode: number | null = null;
+    let exitSignal: string | undefined;
+    const onAbort = () => {
+      channel.close();
+      reject(new CancelledError('The remote command'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    channel.on('exit', (code: number | null, name?: string) => {
+      exitCode = code;
+      exitSignal = name;
+    });
+    channel.on('close', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve({
+        stdout: Buffer.concat(stdout).toString(),
+        stderr: Buffer.concat(stderr).toString(),
+        exitCode,
+        signal: exitSignal,
+      });
+    });
+  });
+}

@@ -1,0 +1,9 @@
+import type * as vscode from 'vscode';
+
+/** A node of the COS explorer: builds its own TreeItem and lists its children. */
+export interface ExplorerNode {
+  /** Stable id built from the resource path (`projects/P`), never from values that tick. */
+  readonly id: string;
+  toTreeItem(): vscode.TreeItem;
+  getChildren(signal: AbortSignal): Promise<ExplorerNode[]>;
+}

@@ -1,0 +1,19 @@
+import type * as vscode from 'vscode';
+import { Ctx } from './ctx';
+import * as explorer from './explorer';
+import * as log from './log';
+import * as tunnels from './tunnels';
+
+/** Wiring only: build the context, then let each feature register itself (STYLE §5.2). */
+export function activate(context: vscode.ExtensionContext): void {
+  const ctx = new Ctx(context);
+  context.subscriptions.push(ctx);
+  log.register(ctx);
+  explorer.register(ctx);
+  tunnels.register(ctx);
+  ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
