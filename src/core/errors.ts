@@ -91,9 +91,18 @@ export function describeErrorChain(error: unknown): string {
       lines.push(`${depth === 0 ? '' : 'caused by: '}${current.stack ?? current.message}${detail}`);
       current = current.cause;
     } else {
-      lines.push(`${depth === 0 ? '' : 'caused by: '}${typeof current === 'object' ? JSON.stringify(current) : String(current as string | number)}`);
+      lines.push(`${depth === 0 ? '' : 'caused by: '}${describeValue(current)}`);
       break;
     }
   }
   return lines.join('\n');
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }

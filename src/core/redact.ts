@@ -15,7 +15,7 @@ const patterns: readonly RegExp[] = [
 
 /** key=value / "key": "value" pairs whose key names a secret. */
 const secretAssignment =
-  /\b((?:[A-Za-z0-9_]*?)(?:password|passwd|secret|token|api[_-]?key|auth)[A-Za-z0-9_]*)(\s*[:=]\s*"?)([^\s"',}]+)/gi;
+  /\b([A-Za-z0-9_]*?(?:password|passwd|secret|token|api[_-]?key)[A-Za-z0-9_]*)("?\s*[:=]\s*"?)([^\s"',}]+)/gi;
 const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9+/=._~-]{8,}/g;
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
 

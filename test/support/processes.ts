@@ -1,0 +1,117 @@
+/**
+ * Starts helper processes for tests and the playground, and stops exactly those, by PID, when the run
+ * ends. Nothing here ever looks for or signals a process it did not start.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface Started {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+}
+
+export class ProcessGroup {
+  private readonly started: Started[] = [];
+  readonly runDir: string;
+
+  constructor(prefix = 'cosvm-') {
+    // Short path: dockerd's containerd socket lives below it, and unix socket paths are limited to 108 bytes.
+    this.runDir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  }
+
+  /** Spawns a process with its output in RUN/<name>.log. */
+  spawn(name: string, command: string, args: readonly string[], options: SpawnOptions = {}): Started {
+    const logFile = path.join(this.runDir, `${name}.log`);
+    const log = createWriteStream(logFile);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const entry = { name, child, logFile };
+    this.started.push(entry);
+    return entry;
+  }
+
+  logOf(name: string): string {
+    const entry = this.started.find((s) => s.name === name);
+    try {
+      return entry ? readFileSync(entry.logFile, 'utf8') : '';
+    } catch {
+      return '';
+    }
+  }
+
+  /** Stops everything this group started, newest first: SIGTERM, then SIGKILL after a grace period. */
+  async stopAll(graceMs = 10_000): Promise<void> {
+    const running = this.started.splice(0).reverse();
+    for (const { child } of running) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  async removeRunDir(): Promise<void> {
+    await rm(this.runDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** A TCP port that was free on `host` a moment ago. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, describe?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.${describe ? `\n${describe()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Runs a command to completion and returns stdout; rejects with stderr on failure. */
+export function run(command: string, args: readonly string[], options: SpawnOptions & { input?: string | Buffer } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString());
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString()}`));
+    });
+    child.stdin?.end(options.input);
+  });
+}

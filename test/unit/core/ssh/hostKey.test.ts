@@ -1,0 +1,20 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hostKeyFingerprint, publicKeyBlob } from '../../../../src/core/ssh/hostKey';
+
+describe('host key fingerprints', () => {
+  it('match ssh-keygen -l for a fresh key', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cosvm-key-'));
+    const key = path.join(dir, 'k');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${key}.pub`]).toString().split(/\s+/)[1];
+    assert.equal(hostKeyFingerprint(publicKeyBlob(readFileSync(`${key}.pub`, 'utf8'))), expected);
+  });
+
+  it('rejects a line that is not a public key', () => {
+    assert.throws(() => publicKeyBlob('garbage'), /Not an SSH public key/);
+  });
+});
