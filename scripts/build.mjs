@@ -1,6 +1,7 @@
 // Bundles the extension (Node, `vscode` external) and the webview (browser) with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
+import { rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -11,7 +12,7 @@ const common = {
   minify: production,
   sourcemap: production ? false : 'linked',
   legalComments: 'none',
-  logLevel: 'info',
+  logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 };
 
 const builds = [
@@ -35,6 +36,9 @@ const builds = [
     format: 'iife',
   },
 ];
+
+// A release build starts clean, so no stale source map slips into the VSIX.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

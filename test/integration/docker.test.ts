@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildImage, connectDocker, pushImage } from '../../src/core/docker/engine';
 import { fetchManifestDigest } from '../../src/core/docker/registry';
 import { isCosvmError } from '../../src/core/errors';
 import { services } from './hooks';
+import { tempDir } from '../support/tempDir';
 
 /** A context `FROM scratch` with Debian's static busybox: nothing to pull. */
 function scratchContext(extraDockerfileLines: string[] = []): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cosvm-ctx-'));
+  const dir = tempDir('cosvm-ctx-');
   copyFileSync('/bin/busybox', path.join(dir, 'busybox'));
   writeFileSync(path.join(dir, 'index.html'), `hello ${Date.now()}\n`);
   writeFileSync(

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isCosvmError } from '../../src/core/errors';
@@ -9,6 +8,7 @@ import { connectSsh, runCommand } from '../../src/core/ssh/connection';
 import { shellCommand } from '../../src/core/shell';
 import { writeJournal } from '../support/services';
 import { services } from './hooks';
+import { tempDir } from '../support/tempDir';
 
 function target() {
   const sshd = services().sshd;
@@ -48,7 +48,7 @@ describe('ssh2 against the real OpenSSH sshd', function () {
   });
 
   it('reads a real journal with journalctl over SSH and resumes after a cursor', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'cosvm-journal-'));
+    const dir = tempDir('cosvm-journal-');
     const messages = Array.from({ length: 50 }, (_, i) => `request ${i} GET /index.html 200`);
     await writeJournal(dir, 'vm-1', [
       ...messages.map((message) => ({ unit: 'cosvm-app.service', message })),

@@ -1,0 +1,17 @@
+import * as assert from 'node:assert/strict';
+import { repoRoot } from '../support/paths';
+import { run } from '../support/processes';
+
+describe('the VSIX', function () {
+  this.timeout(60_000);
+
+  it('holds the bundles, media, README, CHANGELOG and LICENSE, and nothing from test/, the emulator or code-server', async () => {
+    const listing = await run('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repoRoot });
+    const files = listing.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('npm warn'));
+    for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/webview/main.js', 'media/cos.svg']) {
+      assert.ok(files.includes(required), `${required} missing from:\n${files.join('\n')}`);
+    }
+    const allowed = /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[^/]+|dist\/extension\.js|dist\/webview\/[^/]+\.js)$/;
+    assert.deepEqual(files.filter((file) => !allowed.test(file)), []);
+  });
+});

@@ -1,0 +1,53 @@
+/** Driving the VS Code workbench in Chromium: install, open, palette, theme, screenshots. */
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { CodeServer } from './codeServer';
+import { repoRoot, testResults } from './paths';
+
+/** Installs this checkout into code-server's extensions dir, as an unpacked extension (like a VSIX does). */
+export function installExtension(server: CodeServer): void {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  symlinkSync(repoRoot, path.join(server.extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+}
+
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The activity bar appears once the workbench has restored its parts.
+  await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+}
+
+/** Runs a command through the palette by its visible label, e.g. "COS: Show Log". */
+export async function runPaletteCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+export type Theme = 'light' | 'dark';
+
+/**
+ * Switches the color theme the way the OS would: the workbench follows `prefers-color-scheme` because
+ * the test settings turn on `window.autoDetectColorScheme`.
+ */
+export async function setTheme(page: Page, theme: Theme): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  await page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 20_000 });
+  // Let the theme's CSS settle before a screenshot.
+  await page.waitForTimeout(300);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = path.join(testResults, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  // Park the pointer so no hover tooltip covers the view.
+  await page.mouse.move(800, 700);
+  await page.screenshot({ path: file });
+  return file;
+}
