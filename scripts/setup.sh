@@ -9,6 +9,8 @@ packages=(
   docker.io docker-registry openssh-server busybox-static systemd-journal-remote chromium ripgrep apache2-utils
   # code-server's native modules build against these
   libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev
+  # peers for the declaration tests: gcloud's YAML emitter (ruamel) and `cloud-init schema`
+  python3-ruamel.yaml cloud-init
 )
 missing=()
 for package in "${packages[@]}"; do
