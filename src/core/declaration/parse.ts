@@ -41,7 +41,7 @@ export function parseDeclaration(text: string): ParsedDeclaration {
 
   for (const doc of list) {
     for (const error of doc.errors) {
-      diagnostics.push({ severity: 'error', code: 'cosvm/yaml-syntax', message: error.message.split('\n')[0] ?? error.message, range: range(error.pos[0], error.pos[1]) });
+      diagnostics.push({ severity: 'error', code: 'cosvm/yaml-syntax', message: error.message.split('\n')[0] ?? error.message, range: range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)) });
     }
   }
   if (list.length > 1 && list[1]) {
@@ -79,7 +79,7 @@ export function konletTag(node: Scalar): string {
 /** The raw text konlet keeps for a string field: the source of a plain scalar, else its value. */
 function rawText(node: Scalar): string {
   if (node.type === Scalar.PLAIN && node.source !== undefined) return node.source;
-  return typeof node.value === 'string' ? node.value : String(node.value as number | boolean);
+  return typeof node.value === 'string' ? node.value : String(node.value);
 }
 
 function shown(raw: string): string {
@@ -98,7 +98,7 @@ class Reader {
 
   private resolve(node: YamlNode): YamlNode {
     // Anchors and aliases work in konlet (yaml.v2 follows them).
-    return isAlias(node) ? (node.resolve(this.doc) as YamlNode) : node;
+    return isAlias(node) ? (node.resolve(this.doc)) : node;
   }
 
   private isNull(node: YamlNode): boolean {
