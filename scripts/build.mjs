@@ -29,6 +29,15 @@ const builds = [
   },
   {
     ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
     entryPoints: { 'webview/main': 'webview/main.ts' },
     outdir: 'dist',
     platform: 'browser',
@@ -44,4 +53,14 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+}
+
+// The declaration's JSON schema (contributed through yamlValidation) is generated from the field table.
+{
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const out = await esbuild.build({ entryPoints: ['src/core/declaration/schema.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, (await import('node:module')).createRequire(import.meta.url));
+  mkdirSync('dist/schemas', { recursive: true });
+  writeFileSync('dist/schemas/declaration.schema.json', `${JSON.stringify(module.exports.declarationJsonSchema(), null, 2)}\n`);
 }
