@@ -167,18 +167,27 @@ export const containers: Rule = ({ parsed, at, report }) => {
     }
     const words = [...(container.command ?? []), ...(container.args ?? [])];
     const only = words[0];
+    const executable = container.command?.[0];
     if (words.length === 1 && only !== undefined && /\s/.test(only)) {
       const trimmed = only.trim();
       const first = trimmed.split(/\s+/)[0] ?? '';
-      const inner = /\s/.test(trimmed);
       report({
         severity: 'warning',
         code: 'cosvm/command-whitespace',
-        message: inner
+        // konlet's own warning texts (printWarningIfLikelyHasMistake).
+        message: /\s/.test(trimmed)
           ? `Warning: executable "${only}" contains whitespace, which is likely not what you intended. If your intention was to provide arguments to "${first}", split them into command and args.`
           : `Warning: executable "${only}" contains whitespace, which is likely not what you intended. Maybe you accidentally left leading/trailing whitespace?`,
         range: at(container.command?.length ? `${path}.command[0]` : `${path}.args[0]`),
         data: { words: trimmed.split(/\s+/), field: container.command?.length ? 'command' : 'args', containerIndex: index },
+      });
+    } else if (executable !== undefined && /\S\s+\S/.test(executable.trim())) {
+      report({
+        severity: 'warning',
+        code: 'cosvm/command-whitespace',
+        message: `The executable "${executable}" contains whitespace: it is not split into words, so the container fails with 'exec: "${executable}": executable file not found'. Split it into command and args.`,
+        range: at(`${path}.command[0]`),
+        data: { words: executable.trim().split(/\s+/), field: 'command', containerIndex: index },
       });
     }
     const mountPaths = new Set<string>();
