@@ -21,6 +21,11 @@ export interface FieldSpec {
   /** What our cloud-init rendering does with it. */
   cloudInit: string;
   required?: boolean;
+  /**
+   * konlet declares it as a Go pointer. The vendored yaml.v2 then treats `~`/`Null`/`NULL` as present
+   * and empty (only an empty value and `null` leave it absent), and rejects a quoted empty string.
+   */
+  pointer?: boolean;
 }
 
 export type FieldTable = Readonly<Record<string, FieldSpec>>;
@@ -38,7 +43,8 @@ export function goTypeName(type: FieldType): string {
       return '[]string';
     case 'object':
     case 'list':
-      return type.goType;
+      // Pointer fields print with a `*` (FieldSpec.pointer); the table's goType names the struct.
+      return type.goType.replace(/^\*/, '');
   }
 }
 
@@ -111,21 +117,24 @@ export const containerFields: FieldTable = {
 export const volumeFields: FieldTable = {
   name: { type: str(), required: true, doc: 'Name that `volumeMounts` refer to.', konlet: 'Also a host directory name for `emptyDir`; keep it to `[a-z0-9-]`.', cloudInit: 'Referenced by mounts.' },
   hostPath: {
-    type: { kind: 'object', goType: '*types.HostPathVolume', fields: { path: { type: str(), required: true, doc: 'Absolute path on the COS host.', konlet: 'Bound as is; Docker creates missing directories, which fails on the read-only root.', cloudInit: 'Created in `bootcmd` when missing, then bound.' } } },
+    pointer: true,
+    type: { kind: 'object', goType: 'types.HostPathVolume', fields: { path: { type: str(), required: true, doc: 'Absolute path on the COS host.', konlet: 'Bound as is; Docker creates missing directories, which fails on the read-only root.', cloudInit: 'Created in `bootcmd` when missing, then bound.' } } },
     doc: 'A directory of the COS host. `/var`, `/home` and `/mnt/stateful_partition` persist; `/`, `/opt`, `/usr` are read-only; `/tmp`, `/etc` and `/mnt/disks` are lost at reboot.',
     konlet: 'A Docker bind mount.',
     cloudInit: 'A Docker bind mount.',
   },
   emptyDir: {
-    type: { kind: 'object', goType: '*types.EmptyDirVolume', fields: { medium: { type: str(['Memory']), required: true, doc: 'Must be exactly `Memory`.', konlet: 'Anything else, including an empty value, is rejected.', cloudInit: 'A tmpfs mount.' } } },
+    pointer: true,
+    type: { kind: 'object', goType: 'types.EmptyDirVolume', fields: { medium: { type: str(['Memory']), required: true, doc: 'Must be exactly `Memory`.', konlet: 'Anything else, including an empty value, is rejected.', cloudInit: 'A tmpfs mount.' } } },
     doc: 'A scratch directory in memory (tmpfs), empty at each start.',
     konlet: 'A tmpfs under `/mnt/disks/gce-containers-mounts/tmpfss/<name>`; lost each time konlet runs.',
     cloudInit: '`docker run --mount type=tmpfs`.',
   },
   gcePersistentDisk: {
+    pointer: true,
     type: {
       kind: 'object',
-      goType: '*types.GcePersistentDiskVolume',
+      goType: 'types.GcePersistentDiskVolume',
       fields: {
         pdName: { type: str(), required: true, doc: 'The **device name** of an attached disk.', konlet: 'Resolved as `/dev/disk/by-id/google-<pdName>`.', cloudInit: 'Mounted in `bootcmd` from `/dev/disk/by-id/google-<pdName>`.' },
         fsType: { type: str(['ext4']), doc: 'File system; only `ext4`.', konlet: 'Only `ext4` or empty. A blank read-write disk is formatted ext4 automatically.', cloudInit: 'Only `ext4`.' },
@@ -153,6 +162,7 @@ export const specFields: FieldTable = {
     cloudInit: 'Checked before anything changes.',
   },
   restartPolicy: {
+    pointer: true,
     type: str(['Always', 'OnFailure', 'Never']),
     doc: 'When to restart the container: `Always` (default), `OnFailure` or `Never`. Case-sensitive.',
     konlet: 'Docker `always`, `on-failure` or `no`. Anything else fails after the running container was deleted.',

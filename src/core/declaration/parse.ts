@@ -4,7 +4,7 @@
  * (`line N: cannot unmarshal !!str `x` into bool`). Syntax and typing problems come back as
  * diagnostics with exact ranges, never as exceptions.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { goTypeName, rootFields, type FieldTable, type FieldType } from './fields';
 import type { Declaration, DeclarationDiagnostic, Range } from './model';
 
@@ -30,10 +30,16 @@ export interface ParsedDeclaration {
 
 type YamlNode = Node | null | undefined;
 
+/** What konlet's yaml.v2 says for the syntax errors our parser reports most often. */
+const yamlV2Problems: Partial<Record<string, string>> = {
+  TAB_AS_INDENT: 'found character that cannot start any token',
+  BLOCK_AS_IMPLICIT_KEY: 'mapping values are not allowed in this context',
+};
+
 export function parseDeclaration(text: string): ParsedDeclaration {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, uniqueKeys: false, prettyErrors: false });
-  const range = (start: number, end: number): Range => ({ start: position(lineCounter, text, start), end: position(lineCounter, text, Math.max(start, end)) });
+  const lines = new LineIndex(text);
+  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+  const range = (start: number, end: number): Range => ({ start: lines.position(start), end: lines.position(Math.max(start, end)) });
   const diagnostics: DeclarationDiagnostic[] = [];
   const locations = new Map<string, NodeLocation>();
   const list = Array.isArray(documents) ? documents : [];
@@ -41,7 +47,17 @@ export function parseDeclaration(text: string): ParsedDeclaration {
 
   for (const doc of list) {
     for (const error of doc.errors) {
-      diagnostics.push({ severity: 'error', code: 'cosvm/yaml-syntax', message: error.message.split('\n')[0] ?? error.message, range: range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)) });
+      const errorRange = range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1));
+      const problem = yamlV2Problems[error.code];
+      // yaml.v2 numbers syntax errors one lower than the 1-based line, and omits 0 (konlet-cases fixture).
+      const konletMessage = problem ? `${errorRange.start.line > 0 ? `line ${errorRange.start.line}: ` : ''}${problem}` : undefined;
+      diagnostics.push({
+        severity: 'error',
+        code: 'cosvm/yaml-syntax',
+        message: error.message.split('\n')[0] ?? error.message,
+        range: errorRange,
+        ...(konletMessage ? { data: { konletMessage } } : {}),
+      });
     }
   }
   if (list.length > 1 && list[1]) {
@@ -52,19 +68,47 @@ export function parseDeclaration(text: string): ParsedDeclaration {
     return { text, declaration: {}, diagnostics, document, locations, range };
   }
 
-  const reader = new Reader(document, lineCounter, range, diagnostics, locations);
+  const reader = new Reader(document, range, diagnostics, locations);
   const declaration = reader.readObject(document.contents, rootFields, '', 'types.ContainerSpec') as Declaration | undefined;
   return { text, declaration: declaration ?? {}, diagnostics, document, locations, range };
 }
 
-function position(lineCounter: LineCounter, text: string, offset: number): { line: number; character: number } {
-  const clamped = Math.min(Math.max(0, offset), text.length);
-  const { line, col } = lineCounter.linePos(clamped);
-  return { line: line - 1, character: col - 1 };
+/**
+ * Offsets to zero-based positions. Our own index rather than yaml's LineCounter, which misses line
+ * breaks inside broken flow collections (found by the fuzz test).
+ */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    // Line breaks as editors count them: \n, \r\n and a lone \r.
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+
+  position(offset: number): { line: number; character: number } {
+    const clamped = Math.min(Math.max(0, offset), this.text.length);
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    // An offset on a line break (either half of \r\n) is the end of that line's content.
+    const start = this.starts[low] ?? 0;
+    const next = this.starts[low + 1];
+    let contentEnd = next === undefined ? this.text.length : next - 1;
+    if (next !== undefined && this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13) contentEnd = next - 2;
+    return { line: low, character: Math.min(clamped, contentEnd) - start };
+  }
 }
 
 /** The YAML tag yaml.v2 (konlet's parser) gives a scalar; plain scalars resolve by YAML 1.1 rules. */
 export function konletTag(node: Scalar): string {
+  if (node.tag) return node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
   if (node.type !== Scalar.PLAIN) return '!!str';
   const source = node.source ?? '';
   if (node.value === null) return '!!null';
@@ -90,7 +134,6 @@ function shown(raw: string): string {
 class Reader {
   constructor(
     private readonly doc: Document.Parsed,
-    private readonly lineCounter: LineCounter,
     private readonly range: (start: number, end: number) => Range,
     private readonly diagnostics: DeclarationDiagnostic[],
     private readonly locations: Map<string, NodeLocation>,
@@ -98,7 +141,30 @@ class Reader {
 
   private resolve(node: YamlNode): YamlNode {
     // Anchors and aliases work in konlet (yaml.v2 follows them).
-    return isAlias(node) ? (node.resolve(this.doc)) : node;
+    if (!isAlias(node)) return node;
+    const target: YamlNode = node.resolve(this.doc);
+    if (target === undefined) {
+      const message = `unknown anchor '${node.source}' referenced`;
+      this.diagnostics.push({ severity: 'error', code: 'cosvm/yaml-alias', message: `The alias *${node.source} has no anchor: ${message}.`, range: this.nodeRange(node), data: { konletStage: 2, konletMessage: message } });
+    }
+    return target;
+  }
+
+  /** The pairs of a mapping with `<<` merge keys expanded; explicit keys win over merged ones. */
+  private entries(map: YAMLMap): Pair[] {
+    // yaml gives YAML 1.1 merge keys a Symbol value; the source text is still `<<`.
+    const isMerge = (pair: Pair) => isScalar(pair.key) && (pair.key.source === '<<' || pair.key.value === '<<');
+    const explicit = map.items.filter((pair) => !isMerge(pair));
+    const merged: Pair[] = [];
+    for (const pair of map.items) {
+      if (!isMerge(pair)) continue;
+      const value = this.resolve(pair.value as YamlNode);
+      const sources = isSeq(value) ? value.items.map((item) => this.resolve(item as YamlNode)) : [value];
+      for (const source of sources) if (isMap(source)) merged.push(...this.entries(source));
+    }
+    const keyOf = (pair: Pair) => (isScalar(pair.key) ? rawText(pair.key) : undefined);
+    const explicitKeys = new Set(explicit.map(keyOf));
+    return [...merged.filter((pair) => !explicitKeys.has(keyOf(pair))), ...explicit];
   }
 
   private isNull(node: YamlNode): boolean {
@@ -111,7 +177,7 @@ class Reader {
   }
 
   private typeError(node: Node, goType: string, extra: Record<string, unknown> = {}): undefined {
-    const line = this.lineCounter.linePos(node.range?.[0] ?? 0).line;
+    const line = this.range(node.range?.[0] ?? 0, node.range?.[0] ?? 0).start.line + 1;
     const what = isMap(node) ? '!!map' : isSeq(node) ? '!!seq' : isScalar(node) ? `${konletTag(node)} \`${shown(rawText(node))}\`` : '!!str';
     const konletLine = `line ${line}: cannot unmarshal ${what} into ${goType}`;
     this.diagnostics.push({
@@ -131,7 +197,7 @@ class Reader {
       case 'string':
         return isScalar(node) ? rawText(node) : this.typeError(node, goTypeName(type));
       case 'bool': {
-        if (isScalar(node) && node.type === Scalar.PLAIN && typeof node.value === 'boolean') return node.value;
+        if (isScalar(node) && (node.type === Scalar.PLAIN || node.tag !== undefined) && typeof node.value === 'boolean') return node.value;
         const quotedBool = isScalar(node) && node.type !== Scalar.PLAIN && /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(rawText(node));
         return this.typeError(node, 'bool', quotedBool ? { unquote: true } : {});
       }
@@ -172,7 +238,7 @@ class Reader {
     if (!isMap(node)) return this.typeError(node, goType);
     const out: Record<string, unknown> = {};
     const seen = new Map<string, Range>();
-    for (const pair of node.items) {
+    for (const pair of this.entries(node)) {
       const keyNode = this.resolve(pair.key as YamlNode);
       if (!keyNode || !isScalar(keyNode)) continue;
       const key = rawText(keyNode);
@@ -190,11 +256,23 @@ class Reader {
       const valueNode = this.resolve(pair.value as YamlNode);
       const valueRange = valueNode?.range ? this.nodeRange(valueNode) : keyRange;
       this.locations.set(fieldPath, { key: keyRange, value: valueRange });
-      const value = this.read(pair.value as YamlNode, spec.type, fieldPath);
+      const value = spec.pointer ? this.readPointer(pair.value as YamlNode, spec.type, fieldPath) : this.read(pair.value as YamlNode, spec.type, fieldPath);
       if (value === undefined) delete out[key];
       else out[key] = value;
     }
     return out;
+  }
+
+  /** yaml.v2's pointer quirks (see FieldSpec.pointer). */
+  private readPointer(raw: YamlNode, type: FieldType, path: string): unknown {
+    const node = this.resolve(raw);
+    if (isScalar(node) && node.type === Scalar.PLAIN && node.value === null && node.source !== '' && node.source !== 'null') {
+      return type.kind === 'object' ? {} : '';
+    }
+    if (isScalar(node) && node.type !== Scalar.PLAIN && !node.tag && (node.value === '' || node.value === 'null')) {
+      return this.typeError(node, `*${goTypeName(type)}`);
+    }
+    return this.read(raw, type, path);
   }
 
   private unknownKey(key: string, range: Range, fields: FieldTable, path: string): void {

@@ -18,8 +18,8 @@ export const konletStage = {
   containerCount: 3,
   pull: 6,
   volumeReferences: 9,
+  /** Per volume, in list order: 11 + index/1000, its settings just after. */
   volumeKinds: 11,
-  volumeSettings: 12,
   restartPolicy: 14,
   dockerCreate: 15,
 } as const;

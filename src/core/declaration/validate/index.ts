@@ -39,7 +39,7 @@ export function konletVerdict(diagnostics: readonly DeclarationDiagnostic[]): Ko
   let first: { stage: number; message: string; diagnostic: DeclarationDiagnostic } | undefined;
   for (const diagnostic of diagnostics) {
     const stage = diagnostic.code === 'cosvm/yaml-syntax' || diagnostic.code === 'cosvm/type-mismatch' ? 2 : diagnostic.data?.['konletStage'];
-    const message = diagnostic.code === 'cosvm/yaml-syntax' ? diagnostic.message : diagnostic.data?.['konletMessage'];
+    const message = diagnostic.data?.['konletMessage'] ?? (diagnostic.code === 'cosvm/yaml-syntax' ? diagnostic.message : undefined);
     if (typeof stage !== 'number' || typeof message !== 'string') continue;
     if (!first || stage < first.stage) first = { stage, message, diagnostic };
   }

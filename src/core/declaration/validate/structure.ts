@@ -87,6 +87,9 @@ export const volumeDefinitions: Rule = ({ parsed, at, report }) => {
   (parsed.declaration.spec?.volumes ?? []).forEach((volume, index) => {
     const path = `spec.volumes[${index}]`;
     const name = volume.name ?? '';
+    // konlet checks volume by volume in list order: kinds, then that volume's settings (fsType before pdName).
+    const kindStage = konletStage.volumeKinds + index / 1000;
+    const settingStage = (order: number) => kindStage + (order + 1) / 100_000;
     if (!volume.name) report({ severity: 'error', code: 'cosvm/volume-name', message: 'The volume has no name.', range: at(path) });
     if (seen.has(name)) report({ severity: 'error', code: 'cosvm/duplicate-volume', message: `Volume "${name}" is defined twice; konlet keeps only one of them.`, range: at(`${path}.name`) });
     seen.add(name);
@@ -98,7 +101,7 @@ export const volumeDefinitions: Rule = ({ parsed, at, report }) => {
         code: 'cosvm/volume-kind-count',
         message: kinds.length === 0 ? `Volume "${name}" needs one of hostPath, emptyDir or gcePersistentDisk.` : `Volume "${name}" defines ${kinds.join(' and ')}; keep exactly one.`,
         range: at(`${path}.name`),
-        data: konletData(konletStage.volumeKinds, message, { kinds }),
+        data: konletData(kindStage, message, { kinds }),
       });
       return;
     }
@@ -110,13 +113,13 @@ export const volumeDefinitions: Rule = ({ parsed, at, report }) => {
         code: 'cosvm/emptydir-medium',
         message: `emptyDir needs \`medium: Memory\` (exactly; got "${medium}").`,
         range: at(`${path}.emptyDir.medium`),
-        data: konletData(konletStage.volumeSettings, `${volumePrefix}Unsupported emptyDir volume medium: ${medium}`, { replacement: 'Memory' }),
+        data: konletData(settingStage(0), `${volumePrefix}Unsupported emptyDir volume medium: ${medium}`, { replacement: 'Memory' }),
       });
     }
     const disk = volume.gcePersistentDisk;
     if (disk) {
       if (!disk.pdName) {
-        report({ severity: 'error', code: 'cosvm/pd-name', message: 'gcePersistentDisk needs pdName: the device name of an attached disk.', range: at(`${path}.gcePersistentDisk.pdName`), data: konletData(konletStage.volumeSettings, `${volumePrefix}Empty GCE Persistent Disk name!`) });
+        report({ severity: 'error', code: 'cosvm/pd-name', message: 'gcePersistentDisk needs pdName: the device name of an attached disk.', range: at(`${path}.gcePersistentDisk.pdName`), data: konletData(settingStage(2), `${volumePrefix}Empty GCE Persistent Disk name!`) });
       }
       if (disk.fsType !== undefined && disk.fsType !== '' && disk.fsType !== 'ext4') {
         report({
@@ -124,7 +127,7 @@ export const volumeDefinitions: Rule = ({ parsed, at, report }) => {
           code: 'cosvm/fs-type',
           message: `Only ext4 is supported (got "${disk.fsType}").`,
           range: at(`${path}.gcePersistentDisk.fsType`),
-          data: konletData(konletStage.volumeSettings, `${volumePrefix}Unsupported filesystem type: ${disk.fsType}`, { replacement: 'ext4' }),
+          data: konletData(settingStage(1), `${volumePrefix}Unsupported filesystem type: ${disk.fsType}`, { replacement: 'ext4' }),
         });
       }
     }
