@@ -2,7 +2,7 @@
  * Starts helper processes for tests and the playground, and stops exactly those, by PID, when the run
  * ends. Nothing here ever looks for or signals a process it did not start.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as net from 'node:net';
@@ -58,7 +58,14 @@ export class ProcessGroup {
     }
   }
 
+  /** Removes the run directory, first unmounting what our own daemons mounted inside it (dockerd's netns). */
   async removeRunDir(): Promise<void> {
+    const mounts = readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
+      .filter((mountPoint) => mountPoint.startsWith(`${this.runDir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const mountPoint of mounts) spawnSync('umount', ['-l', mountPoint]);
     await rm(this.runDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
