@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import type { DeclarationMode } from './core/declaration/model';
 
 const section = 'cosvm';
 const projectIdPattern = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
-export type ConfigKey = 'projects' | 'computeEndpoint';
+export type ConfigKey = 'projects' | 'computeEndpoint' | 'declaration.files' | 'declaration.defaultMode';
+const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'declaration.files', 'declaration.defaultMode'];
 
 /**
  * One typed, validated getter per setting (STYLE §5.9). A bad value falls back to its default and logs one
@@ -18,7 +20,7 @@ export class Config implements vscode.Disposable {
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.listener = vscode.workspace.onDidChangeConfiguration((event) => {
-      const keys = (['projects', 'computeEndpoint'] as const).filter((key) => event.affectsConfiguration(`${section}.${key}`));
+      const keys = configKeys.filter((key) => event.affectsConfiguration(`${section}.${key}`));
       if (keys.length > 0) this.changed.fire(new Set(keys));
     });
   }
@@ -47,12 +49,35 @@ export class Config implements vscode.Disposable {
     return this.fallback('computeEndpoint', value, undefined);
   }
 
+  /** Globs of YAML files the user associated with container declarations (besides `*.cosvm.yaml`). */
+  get declarationFiles(): string[] {
+    const value = this.raw<unknown>('declaration.files');
+    if (!Array.isArray(value)) return this.fallback('declaration.files', value, []);
+    return value.filter((item): item is string => typeof item === 'string' && item !== '');
+  }
+
+  /** Validation mode for declarations that do not say: `cloud-init` (default) or `konlet`. */
+  get declarationMode(): DeclarationMode {
+    const value = this.raw<unknown>('declaration.defaultMode');
+    if (value === 'konlet' || value === 'cloud-init') return value;
+    return this.fallback('declaration.defaultMode', value, 'cloud-init');
+  }
+
+  async addDeclarationFile(pattern: string): Promise<void> {
+    const current = this.declarationFiles;
+    if (current.includes(pattern)) return;
+    await vscode.workspace.getConfiguration(section).update('declaration.files', [...current, pattern], this.writeTarget());
+  }
+
+  private writeTarget(): vscode.ConfigurationTarget {
+    return vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  }
+
   async addProject(projectId: string): Promise<void> {
     const configuration = vscode.workspace.getConfiguration(section);
     const current = this.projects;
     if (current.includes(projectId)) return;
-    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await configuration.update('projects', [...current, projectId], target);
+    await configuration.update('projects', [...current, projectId], this.writeTarget());
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { Ctx } from './ctx';
+import * as declaration from './declaration';
 import * as explorer from './explorer';
 import * as log from './log';
 import * as tunnels from './tunnels';
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   log.register(ctx);
   explorer.register(ctx);
   tunnels.register(ctx);
+  declaration.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
 }
 

@@ -1,0 +1,108 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { registerCommands } from '../common/action';
+import { parseDeclaration } from '../core/declaration/parse';
+import { renderDeclaration, renderTargets, type RenderTarget } from '../core/declaration/render';
+import { validateParsed } from '../core/declaration/validate';
+import { fetchManifestDigest } from '../core/docker/registry';
+import { parseImageRef, formatImageRef } from '../core/docker/imageRef';
+import { CancelledError, DeclarationError } from '../core/errors';
+import type { Ctx } from '../ctx';
+import type { DeclarationDiagnostics } from './DeclarationDiagnostics';
+import { declarationMode, isDeclaration } from './documents';
+
+const renderLanguages: Record<RenderTarget, string> = {
+  konlet: 'yaml',
+  'cloud-init': 'yaml',
+  'startup-script': 'shellscript',
+  'docker-run': 'shellscript',
+  kubernetes: 'yaml',
+  gcloud: 'shellscript',
+};
+
+function activeYamlDocument(uri: unknown): Thenable<vscode.TextDocument> | vscode.TextDocument {
+  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'yaml') {
+    throw new DeclarationError('input/invalid', vscode.l10n.t('Open a YAML file first.'));
+  }
+  return editor.document;
+}
+
+export function registerDeclarationCommands(ctx: Ctx, diagnostics: DeclarationDiagnostics): void {
+  registerCommands(ctx, {
+    'cosvm.declaration.associate': {
+      title: vscode.l10n.t('Treat File as Container Declaration'),
+      run: async (_action, uri?: unknown) => {
+        const document = await activeYamlDocument(uri);
+        if (isDeclaration(document, ctx.config)) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already a container declaration.', path.basename(document.uri.fsPath)));
+          return;
+        }
+        const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+        const pattern = folder ? `**/${path.relative(folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/')}` : document.uri.fsPath;
+        await ctx.config.addDeclarationFile(pattern);
+        ctx.log.info(`Associated ${pattern} with container declarations`);
+        diagnostics.revalidateAll();
+      },
+    },
+    'cosvm.declaration.render': {
+      title: vscode.l10n.t('Preview Rendering'),
+      run: async (_action, uri?: unknown, target?: unknown) => {
+        const document = await activeYamlDocument(uri);
+        const chosen =
+          typeof target === 'string' && (renderTargets as readonly string[]).includes(target)
+            ? (target as RenderTarget)
+            : (
+                await vscode.window.showQuickPick(
+                  renderTargets.map((t) => ({ label: t, description: renderDescriptions()[t], target: t })),
+                  { title: vscode.l10n.t('Render the declaration as…') },
+                )
+              )?.target;
+        if (!chosen) throw new CancelledError();
+        const text = document.getText();
+        const parsed = parseDeclaration(text);
+        const errors = validateParsed(parsed, { mode: chosen === 'konlet' ? 'konlet' : declarationMode(text, ctx.config) }).filter((d) => d.severity === 'error');
+        if (errors.length > 0) {
+          throw new DeclarationError('declaration/invalid', vscode.l10n.t('The declaration has {0} error(s); fix them before rendering (see the Problems panel).', errors.length));
+        }
+        const rendered = renderDeclaration(parsed.declaration, chosen, { name: path.basename(document.uri.path).replace(/\.cosvm\.yaml$|\.ya?ml$/, '') });
+        const preview = await vscode.workspace.openTextDocument({ content: rendered, language: renderLanguages[chosen] });
+        await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      },
+    },
+    'cosvm.declaration.pinDigest': {
+      title: vscode.l10n.t('Pin Image to Digest'),
+      run: async (action, uri?: unknown, range?: unknown, image?: unknown) => {
+        if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range) || typeof image !== 'string') {
+          throw new DeclarationError('input/invalid', vscode.l10n.t('Use the quick fix on an image without a digest.'));
+        }
+        const digest = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking the registry for the digest of {0}…', image), cancellable: true },
+          (_progress, token) => {
+            const controller = new AbortController();
+            token.onCancellationRequested(() => controller.abort());
+            const signal = AbortSignal.any([controller.signal, action.signal]);
+            return fetchManifestDigest(image, { signal });
+          },
+        );
+        const ref = parseImageRef(image);
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, range, formatImageRef({ ...ref, digest }));
+        await vscode.workspace.applyEdit(edit);
+        ctx.log.info(`Pinned ${image} to ${digest}`);
+      },
+    },
+  });
+}
+
+function renderDescriptions(): Record<RenderTarget, string> {
+  return {
+    konlet: vscode.l10n.t('gce-container-declaration metadata, as gcloud writes it'),
+    'cloud-init': vscode.l10n.t('#cloud-config user-data: one systemd unit per container'),
+    'startup-script': vscode.l10n.t('the same as a startup-script'),
+    'docker-run': vscode.l10n.t('the docker run line the VM runs'),
+    kubernetes: vscode.l10n.t('a Kubernetes Deployment'),
+    gcloud: vscode.l10n.t('gcloud compute instances create-with-container'),
+  };
+}
