@@ -13,6 +13,10 @@ export interface ValidatedDocument {
   diagnostics: DeclarationDiagnostic[];
 }
 
+export function shortCode(code: string): string {
+  return code.replace(/^cosvm\//, '');
+}
+
 export function toVsRange(range: Range): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
@@ -83,7 +87,8 @@ export class DeclarationDiagnostics implements vscode.Disposable {
       diagnostics.map((d) => {
         const diagnostic = new vscode.Diagnostic(toVsRange(d.range), d.message, severities[d.severity]);
         diagnostic.source = 'cosvm';
-        diagnostic.code = d.code;
+        // Shown as "cosvm(restart-policy)": the source already says cosvm.
+        diagnostic.code = shortCode(d.code);
         return diagnostic;
       }),
     );

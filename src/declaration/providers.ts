@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { completionsAt, documentation, fieldAt } from '../core/declaration/cursor';
 import { quickFixes } from '../core/declaration/fixes';
 import type { Ctx } from '../ctx';
-import { toVsRange, type DeclarationDiagnostics } from './DeclarationDiagnostics';
+import { shortCode, toVsRange, type DeclarationDiagnostics } from './DeclarationDiagnostics';
 import { isDeclaration } from './documents';
 
 /** Completion of keys and enum values, from the field table. */
@@ -44,7 +44,7 @@ export function codeActionProvider(ctx: Ctx, diagnostics: DeclarationDiagnostics
       const actions: vscode.CodeAction[] = [];
       for (const shown of context.diagnostics) {
         if (shown.source !== 'cosvm') continue;
-        const diagnostic = validated.diagnostics.find((d) => d.code === shown.code && toVsRange(d.range).isEqual(shown.range));
+        const diagnostic = validated.diagnostics.find((d) => shortCode(d.code) === shown.code && toVsRange(d.range).isEqual(shown.range));
         if (!diagnostic) continue;
         for (const fix of quickFixes(validated.parsed, diagnostic)) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);

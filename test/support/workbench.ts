@@ -42,12 +42,12 @@ export async function setTheme(page: Page, theme: Theme): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, options: { keepPointer?: boolean } = {}): Promise<string> {
   const dir = path.join(testResults, 'screenshots');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  // Park the pointer so no hover tooltip covers the view.
-  await page.mouse.move(800, 700);
+  // Park the pointer so no hover tooltip covers the view, unless the hover is the subject.
+  if (!options.keepPointer) await page.mouse.move(800, 700);
   await page.screenshot({ path: file });
   return file;
 }

@@ -42,7 +42,7 @@ describe('declaration editor', () => {
     await until('a clean document', () => (cosvmDiagnostics(uri).length === 0 ? true : undefined));
     await editor.edit((edit) => edit.insert(new vscode.Position(4, 0), '  restartPolicy: always\n'));
     const [diagnostic] = await until('the restart-policy error', () => {
-      const found = cosvmDiagnostics(uri).filter((d) => d.code === 'cosvm/restart-policy');
+      const found = cosvmDiagnostics(uri).filter((d) => d.code === 'restart-policy');
       return found.length > 0 ? found : undefined;
     });
     assert.equal(diagnostic?.severity, vscode.DiagnosticSeverity.Error);
@@ -73,14 +73,14 @@ describe('declaration editor', () => {
     const original = '# keep this comment\nspec:\n  containers:\n  - name: web\n    image: nginx@sha256:' + 'a'.repeat(64) + '\n    volumeMounts:\n    - name: data\n      mountPath: /data\n  restartPolicy: always  # trailing\n';
     const editor = await openNew('fix.cosvm.yaml', original);
     const uri = editor.document.uri;
-    const diagnostic = await until('the restart-policy error', () => cosvmDiagnostics(uri).find((d) => d.code === 'cosvm/restart-policy'));
+    const diagnostic = await until('the restart-policy error', () => cosvmDiagnostics(uri).find((d) => d.code === 'restart-policy'));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
     const fix = actions.find((a) => a.title === 'Change to "Always"');
     assert.ok(fix?.edit, actions.map((a) => a.title).join(' | '));
     await vscode.workspace.applyEdit(fix.edit);
     assert.equal(editor.document.getText(), original.replace('restartPolicy: always', 'restartPolicy: Always'));
 
-    const missing = await until('the volume-not-found error', () => cosvmDiagnostics(uri).find((d) => d.code === 'cosvm/volume-not-found'));
+    const missing = await until('the volume-not-found error', () => cosvmDiagnostics(uri).find((d) => d.code === 'volume-not-found'));
     const volumeActions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
     const addVolume = volumeActions.find((a) => a.title.startsWith('Add a hostPath volume "data"'));
     assert.ok(addVolume?.edit);
@@ -102,7 +102,7 @@ describe('declaration editor', () => {
     await vscode.commands.executeCommand('cosvm.declaration.associate');
     const files = vscode.workspace.getConfiguration('cosvm').get<string[]>('declaration.files');
     assert.deepEqual(files, ['**/plain.yaml']);
-    await until('diagnostics on the associated file', () => (cosvmDiagnostics(editor.document.uri).some((d) => d.code === 'cosvm/type-mismatch') ? true : undefined));
+    await until('diagnostics on the associated file', () => (cosvmDiagnostics(editor.document.uri).some((d) => d.code === 'type-mismatch') ? true : undefined));
     assert.deepEqual(cosvmDiagnostics(other.uri), []);
     await vscode.workspace.getConfiguration('cosvm').update('declaration.files', undefined, vscode.ConfigurationTarget.Workspace);
   });
