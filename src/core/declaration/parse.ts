@@ -5,6 +5,7 @@
  * diagnostics with exact ranges, never as exceptions.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { scanBlockYaml } from './blockYaml';
 import { goTypeName, rootFields, type FieldTable, type FieldType } from './fields';
 import type { Declaration, DeclarationDiagnostic, Range } from './model';
 
@@ -20,8 +21,6 @@ export interface ParsedDeclaration {
   declaration: Declaration;
   /** Syntax, typing and key diagnostics found while reading. */
   diagnostics: DeclarationDiagnostic[];
-  /** The first YAML document, for comment-preserving edits; undefined if the text has none. */
-  document: Document.Parsed | undefined;
   /** Where each present field is, by path: `spec.containers[0].image`. */
   locations: ReadonlyMap<string, NodeLocation>;
   /** Converts character offsets into a zero-based range. */
@@ -36,15 +35,25 @@ const yamlV2Problems: Partial<Record<string, string>> = {
   BLOCK_AS_IMPLICIT_KEY: 'mapping values are not allowed in this context',
 };
 
-export function parseDeclaration(text: string): ParsedDeclaration {
+/** `fastPath: false` forces the full parser; tests compare the two. */
+export function parseDeclaration(text: string, options: { fastPath?: boolean } = {}): ParsedDeclaration {
   const lines = new LineIndex(text);
-  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
   const range = (start: number, end: number): Range => ({ start: lines.position(start), end: lines.position(Math.max(start, end)) });
   const diagnostics: DeclarationDiagnostic[] = [];
   const locations = new Map<string, NodeLocation>();
+  const read = (root: YamlNode, doc: Document.Parsed | undefined): ParsedDeclaration => {
+    const reader = new Reader(doc, range, diagnostics, locations);
+    const declaration = reader.readObject(root, rootFields, '', 'types.ContainerSpec') as Declaration | undefined;
+    return { text, declaration: declaration ?? {}, diagnostics, locations, range };
+  };
+
+  // Most declarations are plain block YAML: read them without building a full document (blockYaml.ts).
+  const fast = options.fastPath === false ? undefined : scanBlockYaml(text);
+  if (fast) return read(fast, undefined);
+
+  const documents = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
   const document = list[0];
-
   for (const doc of list) {
     for (const error of doc.errors) {
       const errorRange = range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1));
@@ -64,13 +73,8 @@ export function parseDeclaration(text: string): ParsedDeclaration {
     const start = list[1].range[0];
     diagnostics.push({ severity: 'warning', code: 'cosvm/extra-document', message: 'Only the first YAML document is read; konlet ignores the rest.', range: range(start, start + 3) });
   }
-  if (!document || document.errors.length > 0) {
-    return { text, declaration: {}, diagnostics, document, locations, range };
-  }
-
-  const reader = new Reader(document, range, diagnostics, locations);
-  const declaration = reader.readObject(document.contents, rootFields, '', 'types.ContainerSpec') as Declaration | undefined;
-  return { text, declaration: declaration ?? {}, diagnostics, document, locations, range };
+  if (!document || document.errors.length > 0) return { text, declaration: {}, diagnostics, locations, range };
+  return read(document.contents, document);
 }
 
 /**
@@ -133,7 +137,8 @@ function shown(raw: string): string {
 
 class Reader {
   constructor(
-    private readonly doc: Document.Parsed,
+    /** The full document, for aliases; undefined on the fast path, which has none. */
+    private readonly doc: Document.Parsed | undefined,
     private readonly range: (start: number, end: number) => Range,
     private readonly diagnostics: DeclarationDiagnostic[],
     private readonly locations: Map<string, NodeLocation>,
@@ -142,7 +147,7 @@ class Reader {
   private resolve(node: YamlNode): YamlNode {
     // Anchors and aliases work in konlet (yaml.v2 follows them).
     if (!isAlias(node)) return node;
-    const target: YamlNode = node.resolve(this.doc);
+    const target: YamlNode = this.doc ? node.resolve(this.doc) : undefined;
     if (target === undefined) {
       const message = `unknown anchor '${node.source}' referenced`;
       this.diagnostics.push({ severity: 'error', code: 'cosvm/yaml-alias', message: `The alias *${node.source} has no anchor: ${message}.`, range: this.nodeRange(node), data: { konletStage: 2, konletMessage: message } });

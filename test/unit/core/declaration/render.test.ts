@@ -4,55 +4,7 @@ import { renderDeclaration } from '../../../../src/core/declaration/render';
 import { dockerRunArgs } from '../../../../src/core/declaration/render/dockerRun';
 import { systemdQuote } from '../../../../src/core/declaration/render/systemdUnit';
 import { validateDeclaration } from '../../../../src/core/declaration/validate';
-
-/** gcloud's canonical output for create-with-container with every flag (reference/konlet-spec.md §3.7). */
-export const gcloudCanonical = `# DISCLAIMER:
-# The option to deploy a container during VM creation using the container
-# startup agent is deprecated. Use alternative services to run containers on
-# your VMs. Learn more at https://cloud.google.com/compute/docs/containers/migrate-containers.
-
-spec:
-  containers:
-  - args:
-    - -c
-    - echo hi
-    command:
-    - /bin/sh
-    env:
-    - name: A
-      value: '1'
-    - name: B
-      value: two
-    - name: PORT
-      value: '8080'
-    image: gcr.io/p/app:1
-    name: my-vm
-    securityContext:
-      privileged: true
-    stdin: true
-    tty: true
-    volumeMounts:
-    - mountPath: /data
-      name: host-path-0
-      readOnly: true
-    - mountPath: /cache
-      name: tmpfs-0
-    - mountPath: /pd
-      name: pd-0
-      readOnly: false
-  restartPolicy: OnFailure
-  volumes:
-  - hostPath:
-      path: /var/data
-    name: host-path-0
-  - emptyDir:
-      medium: Memory
-    name: tmpfs-0
-  - gcePersistentDisk:
-      fsType: ext4
-      pdName: d1
-    name: pd-0
-`;
+import { gcloudCanonical } from '../../../fixtures/gcloudCanonical';
 
 const minimal = `# DISCLAIMER:
 # The option to deploy a container during VM creation using the container
