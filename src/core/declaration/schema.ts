@@ -7,11 +7,13 @@ import { rootFields, type FieldTable, type FieldType } from './fields';
 
 type JsonSchema = Record<string, unknown>;
 
-function typeSchema(type: FieldType): JsonSchema {
+function typeSchema(type: FieldType, required = false): JsonSchema {
   switch (type.kind) {
     case 'string':
       // konlet keeps the raw text of any scalar in a string field (`value: 8080`), so numbers and booleans are fine.
-      return type.enum ? { enum: [...type.enum] } : { type: ['string', 'number', 'boolean', 'null'] };
+      if (type.enum) return { enum: [...type.enum] };
+      // A required string must not be empty either (`image: ""` fails the pull).
+      return required ? { type: ['string', 'number', 'boolean'], minLength: 1 } : { type: ['string', 'number', 'boolean', 'null'] };
     case 'bool':
       return { type: ['boolean', 'null'] };
     case 'int':
@@ -28,7 +30,7 @@ function typeSchema(type: FieldType): JsonSchema {
 function tableSchema(fields: FieldTable): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, spec] of Object.entries(fields)) {
-    properties[name] = { ...typeSchema(spec.type), markdownDescription: `${spec.doc}\n\n**konlet:** ${spec.konlet}\n\n**cloud-init:** ${spec.cloudInit}` };
+    properties[name] = { ...typeSchema(spec.type, spec.required), markdownDescription: `${spec.doc}\n\n**konlet:** ${spec.konlet}\n\n**cloud-init:** ${spec.cloudInit}` };
   }
   const required = Object.entries(fields).filter(([, spec]) => spec.required).map(([name]) => name);
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
