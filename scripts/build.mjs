@@ -15,14 +15,25 @@ const common = {
   logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 };
 
+/** Keeps the lazily loaded Compute client out of the extension bundle: `./gce/computeClients` → `./compute.js`. */
+const computeApart = {
+  name: 'compute-apart',
+  setup(build) {
+    build.onResolve({ filter: /\/gce\/computeClients$/ }, (args) =>
+      args.importer.endsWith('lazyPackages.ts') ? { path: './compute.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { extension: 'src/extension.ts', compute: 'src/core/gce/computeClients.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    plugins: [computeApart],
     // ssh2 and cpu-features try optional native add-ons inside try/catch; the VSIX ships pure JS,
     // which is what VS Code's Electron runtime can load anyway (gce-api-notes.md §6).
     external: ['vscode', '*.node', 'cpu-features'],

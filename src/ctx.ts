@@ -2,6 +2,8 @@ import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { connectDocker } from './core/docker/engine';
+import type { ComputeClients } from './core/gce/computeClients';
+import { loadCompute } from './core/lazyPackages';
 import { Redactor } from './core/redact';
 
 /**
@@ -14,10 +16,25 @@ export class Ctx implements vscode.Disposable {
   readonly redactor = new Redactor();
   private readonly disposables: vscode.Disposable[] = [];
   private dockerClient: Promise<Dockerode> | undefined;
+  private computeClients: Promise<ComputeClients> | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('COS', { log: true }));
     this.config = this.own(new Config(this.log));
+    // A new endpoint needs new clients; nothing else does.
+    this.own(this.config.onDidChange((keys) => keys.has('computeEndpoint') && (this.computeClients = undefined)));
+  }
+
+  /** The Compute clients, loaded on first use (about a second; never at activation). */
+  gce(): Promise<ComputeClients> {
+    return (this.computeClients ??= (async () => {
+      const started = Date.now();
+      const { createComputeClients } = await loadCompute();
+      const endpoint = this.config.computeEndpoint;
+      const clients = createComputeClients(endpoint ? { endpoint } : {});
+      this.log.info(`Compute client loaded in ${Date.now() - started} ms${endpoint ? ` for ${endpoint.origin}` : ''}`);
+      return clients;
+    })());
   }
 
   /** Ties a disposable to the extension's lifetime and returns it. */

@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'ssh/command-failed'
   | 'ssh/disconnected'
   | 'gce/request-failed'
+  | 'gce/no-credentials'
+  | 'gce/not-found'
+  | 'gce/stale-fingerprint'
+  | 'gce/operation-failed'
   | 'declaration/invalid'
   | 'config/invalid'
   | 'input/invalid';
@@ -54,12 +58,13 @@ export class DeclarationError extends CosvmError {}
 
 export class GceError extends CosvmError {
   constructor(
+    code: Extract<ErrorCode, `gce/${string}`>,
     userMessage: string,
+    /** HTTP status, when the failure was an HTTP answer. */
     readonly status: number | undefined,
-    readonly reason: string | undefined,
     options: CosvmErrorOptions = {},
   ) {
-    super('gce/request-failed', userMessage, options);
+    super(code, userMessage, options);
   }
 }
 

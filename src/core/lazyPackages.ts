@@ -10,3 +10,9 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
 
 export const loadDockerode = lazy(async () => (await import('dockerode')).default);
 export const loadSsh2 = lazy(async () => await import('ssh2'));
+
+/**
+ * The Compute client factory. The extension bundle keeps it in its own file (dist/compute.js, see
+ * scripts/build.mjs), so neither its code nor its 12 MB of protos is parsed before first use.
+ */
+export const loadCompute = lazy(async () => await import('./gce/computeClients'));

@@ -2,15 +2,71 @@ import * as vscode from 'vscode';
 import { registerCommands } from '../common/action';
 import { isProjectId } from '../config';
 import { CancelledError, CosvmError } from '../core/errors';
+import type { InstanceSummary } from '../core/gce/model';
+import { instanceAction, type InstanceAction } from '../core/gce/resources';
 import type { Ctx } from '../ctx';
+import { declarationUri } from './declarationDocuments';
 import type { ExplorerProvider } from './ExplorerProvider';
+import { InstanceNode } from './nodes/InstanceNode';
+import type { RefreshManager } from './RefreshManager';
 
-export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider): void {
-  registerCommands(ctx, {
-    'cosvm.explorer.refresh': {
-      title: vscode.l10n.t('Refresh'),
-      run: () => provider.refresh(),
+/** The instance a command acts on: the clicked node, or one picked from every project (palette). */
+async function targetInstance(provider: ExplorerProvider, projects: () => string[], node: unknown): Promise<InstanceSummary> {
+  if (node instanceof InstanceNode) return node.instance;
+  const items = (await Promise.all(projects().map((p) => provider.inventory(p).allInstances()))).flat().map((instance) => ({
+    label: instance.name,
+    description: `${instance.project} · ${instance.zone}`,
+    detail: [instance.status.toLowerCase(), instance.deployMode, instance.natIP].filter(Boolean).join(' · '),
+    instance,
+  }));
+  if (items.length === 0) throw new CosvmError('input/invalid', vscode.l10n.t('No instances found in the configured projects.'));
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pick an instance'), matchOnDescription: true });
+  if (!picked) throw new CancelledError();
+  return picked.instance;
+}
+
+const actionTitles = (): Record<InstanceAction, string> => ({
+  start: vscode.l10n.t('Start Instance'),
+  stop: vscode.l10n.t('Stop Instance'),
+  reset: vscode.l10n.t('Reset Instance'),
+  delete: vscode.l10n.t('Delete Instance'),
+});
+
+export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, refresh: RefreshManager, projects: () => string[]): void {
+  const lifecycle = (action: InstanceAction) => ({
+    title: actionTitles()[action],
+    run: async (actionContext: { signal: AbortSignal }, node?: unknown) => {
+      const instance = await targetInstance(provider, projects, node);
+      if (action !== 'start') {
+        const consequences: Record<Exclude<InstanceAction, 'start'>, string> = {
+          stop: vscode.l10n.t('Its containers stop and its external IP may change.'),
+          reset: vscode.l10n.t('It reboots at once, like pressing the reset button: unsaved data in memory is lost.'),
+          delete: vscode.l10n.t('Its boot disk is deleted with it. This cannot be undone.'),
+        };
+        const confirm = actionTitles()[action];
+        const answer = await vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} "{1}" in {2}?', confirm, instance.name, instance.zone),
+          { modal: true, detail: consequences[action] },
+          confirm,
+        );
+        if (answer !== confirm) throw new CancelledError();
+      }
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: {1}…', actionTitles()[action], instance.name), cancellable: true },
+        async (_progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          await instanceAction(await ctx.gce(), instance, action, AbortSignal.any([controller.signal, actionContext.signal]));
+        },
+      );
+      ctx.log.info(`${action} ${instance.project}/${instance.zone}/${instance.name}: done`);
+      // The operation changed one zone; redraw the Instances group of that project.
+      refresh.soon(provider.node(`projects/${instance.project}/instances`));
     },
+  });
+
+  registerCommands(ctx, {
+    'cosvm.explorer.refresh': { title: vscode.l10n.t('Refresh'), run: () => refresh.now() },
     'cosvm.explorer.addProject': {
       title: vscode.l10n.t('Add Project'),
       run: async (_action, projectId?: unknown) => {
@@ -24,11 +80,64 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider): 
                 validateInput: (value) => (isProjectId(value.trim()) ? undefined : vscode.l10n.t('A project ID has 6–30 lower-case letters, digits or hyphens, and starts with a letter.')),
               });
         if (id === undefined) throw new CancelledError();
-        if (!isProjectId(id.trim())) {
-          throw new CosvmError('input/invalid', vscode.l10n.t('"{0}" is not a valid project ID.', id));
-        }
+        if (!isProjectId(id.trim())) throw new CosvmError('input/invalid', vscode.l10n.t('"{0}" is not a valid project ID.', id));
         await ctx.config.addProject(id.trim());
         ctx.log.info(`Added project ${id.trim()} to cosvm.projects`);
+      },
+    },
+    'cosvm.explorer.signIn': {
+      title: vscode.l10n.t('Sign In to Google Cloud'),
+      run: () => {
+        const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('gcloud sign-in') });
+        terminal.show();
+        terminal.sendText('gcloud auth application-default login');
+      },
+    },
+    'cosvm.instance.start': lifecycle('start'),
+    'cosvm.instance.stop': lifecycle('stop'),
+    'cosvm.instance.reset': lifecycle('reset'),
+    'cosvm.instance.delete': lifecycle('delete'),
+    'cosvm.instance.copyName': {
+      title: vscode.l10n.t('Copy Name'),
+      run: async (_action, node?: unknown) => vscode.env.clipboard.writeText((await targetInstance(provider, projects, node)).name),
+    },
+    'cosvm.instance.copyIp': {
+      title: vscode.l10n.t('Copy External IP'),
+      run: async (_action, node?: unknown) => {
+        const instance = await targetInstance(provider, projects, node);
+        if (!instance.natIP) throw new CosvmError('input/invalid', vscode.l10n.t('{0} has no external IP.', instance.name));
+        await vscode.env.clipboard.writeText(instance.natIP);
+      },
+    },
+    'cosvm.instance.openInConsole': {
+      title: vscode.l10n.t('Open in Cloud Console'),
+      run: async (_action, node?: unknown) => {
+        const i = await targetInstance(provider, projects, node);
+        await vscode.env.openExternal(vscode.Uri.parse(`https://console.cloud.google.com/compute/instancesDetail/zones/${i.zone}/instances/${i.name}?project=${i.project}`));
+      },
+    },
+    'cosvm.instance.openDeclaration': {
+      title: vscode.l10n.t('Open Declaration'),
+      run: async (_action, node?: unknown) => {
+        const i = await targetInstance(provider, projects, node);
+        const document = await vscode.workspace.openTextDocument(declarationUri(i.project, i.zone, i.name));
+        await vscode.languages.setTextDocumentLanguage(document, 'yaml');
+        await vscode.window.showTextDocument(document, { preview: true });
+      },
+    },
+    'cosvm.instance.saveDeclaration': {
+      title: vscode.l10n.t('Save Declaration to Workspace'),
+      run: async (_action, node?: unknown) => {
+        const i = await targetInstance(provider, projects, node);
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        const target = await vscode.window.showSaveDialog({
+          ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${i.name}.cosvm.yaml`) } : {}),
+          filters: { [vscode.l10n.t('Container declaration')]: ['yaml'] },
+        });
+        if (!target) throw new CancelledError();
+        const source = await vscode.workspace.openTextDocument(declarationUri(i.project, i.zone, i.name));
+        await vscode.workspace.fs.writeFile(target, Buffer.from(source.getText()));
+        await vscode.window.showTextDocument(target);
       },
     },
   });

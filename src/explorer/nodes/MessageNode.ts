@@ -6,7 +6,7 @@ export class MessageNode implements ExplorerNode {
   constructor(
     readonly id: string,
     private readonly label: string,
-    private readonly icon: 'info' | 'error' | 'warning' = 'info',
+    private readonly icon: 'info' | 'error' | 'warning' | 'loading' | 'key' = 'info',
     private readonly command?: vscode.Command,
   ) {}
 
@@ -14,7 +14,7 @@ export class MessageNode implements ExplorerNode {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = `message.${this.icon}`;
-    item.iconPath = new vscode.ThemeIcon(this.icon, this.icon === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(this.icon === 'loading' ? 'loading~spin' : this.icon, this.icon === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
     if (this.command) item.command = this.command;
     return item;
   }

@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import type { ComputeClients } from '../core/gce/computeClients';
+import type { InstanceSummary, MigSummary, TemplateSummary } from '../core/gce/model';
+import { listInstances, listMigs, listTemplates } from '../core/gce/resources';
+
+type Loaded<T> = { state: 'idle' } | { state: 'loading'; partial: T; done: Promise<T> } | { state: 'done'; value: T } | { state: 'error'; error: unknown };
+
+/**
+ * One project's resources, loaded once and kept until a refresh. Instances stream in page by page
+ * (aggregatedList), so the first zones show while the rest load.
+ */
+export class ProjectInventory implements vscode.Disposable {
+  private instances: Loaded<InstanceSummary[]> = { state: 'idle' };
+  private templates: Loaded<TemplateSummary[]> = { state: 'idle' };
+  private migs: Loaded<MigSummary[]> = { state: 'idle' };
+  private controller = new AbortController();
+  private readonly changed = new vscode.EventEmitter<'instances'>();
+  /** Fires as more instances arrive. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    readonly project: string,
+    private readonly clients: () => Promise<ComputeClients>,
+  ) {}
+
+  /** Instances loaded so far, and whether more are coming; the first call starts the listing. */
+  async instancesSoFar(): Promise<{ instances: InstanceSummary[]; complete: boolean }> {
+    if (this.instances.state === 'idle') {
+      const partial: InstanceSummary[] = [];
+      let firstBatch: () => void = () => undefined;
+      const first = new Promise<void>((resolve) => (firstBatch = resolve));
+      const signal = this.controller.signal;
+      const done = (async () => {
+        const clients = await this.clients();
+        return listInstances(clients, this.project, {
+          signal,
+          onBatch: (batch) => {
+            partial.push(...batch);
+            firstBatch();
+            this.changed.fire('instances');
+          },
+        });
+      })();
+      this.instances = { state: 'loading', partial, done };
+      done.then(
+        (value) => {
+          if (this.instances.state === 'loading' && this.instances.done === done) this.instances = { state: 'done', value };
+          this.changed.fire('instances');
+        },
+        (error: unknown) => {
+          if (this.instances.state === 'loading' && this.instances.done === done) this.instances = { state: 'error', error };
+          this.changed.fire('instances');
+        },
+      );
+      await Promise.race([first, done.catch(() => undefined)]);
+    }
+    const current = this.instances;
+    if (current.state === 'error') throw current.error;
+    if (current.state === 'done') return { instances: current.value, complete: true };
+    if (current.state === 'loading') return { instances: current.partial, complete: false };
+    return { instances: [], complete: false };
+  }
+
+  /** Every instance, waiting for the listing to finish. */
+  async allInstances(): Promise<InstanceSummary[]> {
+    await this.instancesSoFar();
+    const current = this.instances;
+    if (current.state === 'loading') return current.done;
+    return (await this.instancesSoFar()).instances;
+  }
+
+  async templatesList(): Promise<TemplateSummary[]> {
+    return this.load('templates', async (clients, signal) => listTemplates(clients, this.project, signal));
+  }
+
+  async migsList(): Promise<MigSummary[]> {
+    return this.load('migs', async (clients, signal) => listMigs(clients, this.project, signal));
+  }
+
+  private async load<K extends 'templates' | 'migs'>(key: K, fetch: (clients: ComputeClients, signal: AbortSignal) => Promise<K extends 'templates' ? TemplateSummary[] : MigSummary[]>) {
+    const slot = this[key] as Loaded<K extends 'templates' ? TemplateSummary[] : MigSummary[]>;
+    if (slot.state === 'done') return slot.value;
+    if (slot.state === 'loading') return slot.done;
+    const signal = this.controller.signal;
+    const done = this.clients().then((clients) => fetch(clients, signal));
+    (this[key] as unknown) = { state: 'loading', partial: [], done };
+    try {
+      const value = await done;
+      (this[key] as unknown) = { state: 'done', value };
+      return value;
+    } catch (error) {
+      (this[key] as unknown) = { state: 'idle' };
+      throw error;
+    }
+  }
+
+  /** Forgets everything; the next read lists again. */
+  reset(): void {
+    this.controller.abort();
+    this.controller = new AbortController();
+    this.instances = { state: 'idle' };
+    this.templates = { state: 'idle' };
+    this.migs = { state: 'idle' };
+  }
+
+  dispose(): void {
+    this.controller.abort();
+    this.changed.dispose();
+  }
+}
