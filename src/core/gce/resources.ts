@@ -29,7 +29,7 @@ export function toInstanceSummary(project: string, raw: RawInstance): InstanceSu
     project,
     zone: lastSegment(raw.zone),
     name: raw.name ?? '',
-    id: raw.id === null || raw.id === undefined ? '' : String(raw.id),
+    id: typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id) : '',
     status: typeof raw.status === 'string' ? raw.status : 'UNKNOWN',
     machineType: lastSegment(raw.machineType),
     natIP: nic?.accessConfigs?.find((c) => c.natIP)?.natIP ?? undefined,

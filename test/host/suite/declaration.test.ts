@@ -110,10 +110,10 @@ describe('declaration editor', () => {
   it('previews a rendering beside the declaration', async () => {
     const uri = vscode.Uri.joinPath(folder(), 'hello.cosvm.yaml');
     await vscode.commands.executeCommand('cosvm.declaration.render', uri, 'docker-run');
-    const preview = await until('the preview editor', () => {
-      const text = vscode.window.activeTextEditor?.document.getText();
-      return text?.startsWith('docker run') ? text : undefined;
-    });
+    // The preview is an untitled document opened beside; find it among the open documents.
+    const preview = await until('the preview document', () =>
+      vscode.workspace.textDocuments.map((d) => d.getText()).find((text) => text.startsWith('docker run')),
+    );
     assert.match(preview, /^docker run -d --name hello --network host --restart always /);
     assert.equal(path.basename(uri.fsPath), 'hello.cosvm.yaml');
   });
