@@ -5,15 +5,21 @@ import * as explorer from './explorer';
 import * as log from './log';
 import * as tunnels from './tunnels';
 
+/** What activate() returns: a small API other extensions and the host tests use. */
+export interface CosvmApi {
+  explorer: explorer.ExplorerApi;
+}
+
 /** Wiring only: build the context, then let each feature register itself (STYLE §5.2). */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): CosvmApi {
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   log.register(ctx);
-  explorer.register(ctx);
+  const explorerApi = explorer.register(ctx);
   tunnels.register(ctx);
   declaration.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
+  return { explorer: explorerApi };
 }
 
 export function deactivate(): void {

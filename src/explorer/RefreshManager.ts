@@ -27,7 +27,10 @@ export class RefreshManager implements vscode.Disposable {
     this.refreshNode(node, true);
   }
 
-  /** After an operation or an event: soon, merged with others for the same node. */
+  /**
+   * After an operation or an event: soon, merged with others for the same node. A hidden view only
+   * drops its stale data here; it lists again when someone looks.
+   */
   soon(node?: ExplorerNode): void {
     const key = node?.id ?? '';
     clearTimeout(this.pending.get(key));
@@ -35,14 +38,14 @@ export class RefreshManager implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.pending.delete(key);
-        if (this.view.visible) this.refreshNode(node, true);
+        this.refreshNode(node, true);
       }, debounceMs),
     );
   }
 
   private setPolling(visible: boolean): void {
     clearInterval(this.poller);
-    this.poller = visible ? setInterval(() => this.soon(undefined), pollMs) : undefined;
+    this.poller = visible ? setInterval(() => this.view.visible && this.soon(undefined), pollMs) : undefined;
   }
 
   dispose(): void {

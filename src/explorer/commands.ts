@@ -2,17 +2,26 @@ import * as vscode from 'vscode';
 import { registerCommands } from '../common/action';
 import { isProjectId } from '../config';
 import { CancelledError, CosvmError } from '../core/errors';
-import type { InstanceSummary } from '../core/gce/model';
-import { instanceAction, type InstanceAction } from '../core/gce/resources';
+import type { InstanceRef, InstanceSummary } from '../core/gce/model';
+import { getInstance, instanceAction, type InstanceAction } from '../core/gce/resources';
 import type { Ctx } from '../ctx';
 import { declarationUri } from './declarationDocuments';
 import type { ExplorerProvider } from './ExplorerProvider';
 import { InstanceNode } from './nodes/InstanceNode';
 import type { RefreshManager } from './RefreshManager';
 
-/** The instance a command acts on: the clicked node, or one picked from every project (palette). */
-async function targetInstance(provider: ExplorerProvider, projects: () => string[], node: unknown): Promise<InstanceSummary> {
+function isInstanceRef(value: unknown): value is InstanceRef {
+  const v = value as Partial<InstanceRef> | undefined;
+  return typeof v?.project === 'string' && typeof v.zone === 'string' && typeof v.name === 'string';
+}
+
+/**
+ * The instance a command acts on: the clicked node; an `{project, zone, name}` from another command or
+ * extension (re-read, so it is never stale); or one picked from every project (palette).
+ */
+async function targetInstance(ctx: Ctx, provider: ExplorerProvider, projects: () => string[], node: unknown): Promise<InstanceSummary> {
   if (node instanceof InstanceNode) return node.instance;
+  if (isInstanceRef(node)) return getInstance(await ctx.gce(), node);
   const items = (await Promise.all(projects().map((p) => provider.inventory(p).allInstances()))).flat().map((instance) => ({
     label: instance.name,
     description: `${instance.project} · ${instance.zone}`,
@@ -35,9 +44,11 @@ const actionTitles = (): Record<InstanceAction, string> => ({
 export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, refresh: RefreshManager, projects: () => string[]): void {
   const lifecycle = (action: InstanceAction) => ({
     title: actionTitles()[action],
-    run: async (actionContext: { signal: AbortSignal }, node?: unknown) => {
-      const instance = await targetInstance(provider, projects, node);
-      if (action !== 'start') {
+    run: async (actionContext: { signal: AbortSignal }, node?: unknown, options?: unknown) => {
+      const instance = await targetInstance(ctx, provider, projects, node);
+      // Programmatic callers (other commands, tests) may confirm up front: `{ confirmed: true }`.
+      const confirmed = (options as { confirmed?: unknown } | undefined)?.confirmed === true;
+      if (action !== 'start' && !confirmed) {
         const consequences: Record<Exclude<InstanceAction, 'start'>, string> = {
           stop: vscode.l10n.t('Its containers stop and its external IP may change.'),
           reset: vscode.l10n.t('It reboots at once, like pressing the reset button: unsaved data in memory is lost.'),
@@ -99,12 +110,12 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
     'cosvm.instance.delete': lifecycle('delete'),
     'cosvm.instance.copyName': {
       title: vscode.l10n.t('Copy Name'),
-      run: async (_action, node?: unknown) => vscode.env.clipboard.writeText((await targetInstance(provider, projects, node)).name),
+      run: async (_action, node?: unknown) => vscode.env.clipboard.writeText((await targetInstance(ctx, provider, projects, node)).name),
     },
     'cosvm.instance.copyIp': {
       title: vscode.l10n.t('Copy External IP'),
       run: async (_action, node?: unknown) => {
-        const instance = await targetInstance(provider, projects, node);
+        const instance = await targetInstance(ctx, provider, projects, node);
         if (!instance.natIP) throw new CosvmError('input/invalid', vscode.l10n.t('{0} has no external IP.', instance.name));
         await vscode.env.clipboard.writeText(instance.natIP);
       },
@@ -112,14 +123,14 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
     'cosvm.instance.openInConsole': {
       title: vscode.l10n.t('Open in Cloud Console'),
       run: async (_action, node?: unknown) => {
-        const i = await targetInstance(provider, projects, node);
+        const i = await targetInstance(ctx, provider, projects, node);
         await vscode.env.openExternal(vscode.Uri.parse(`https://console.cloud.google.com/compute/instancesDetail/zones/${i.zone}/instances/${i.name}?project=${i.project}`));
       },
     },
     'cosvm.instance.openDeclaration': {
       title: vscode.l10n.t('Open Declaration'),
       run: async (_action, node?: unknown) => {
-        const i = await targetInstance(provider, projects, node);
+        const i = await targetInstance(ctx, provider, projects, node);
         const document = await vscode.workspace.openTextDocument(declarationUri(i.project, i.zone, i.name));
         await vscode.languages.setTextDocumentLanguage(document, 'yaml');
         await vscode.window.showTextDocument(document, { preview: true });
@@ -128,7 +139,7 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
     'cosvm.instance.saveDeclaration': {
       title: vscode.l10n.t('Save Declaration to Workspace'),
       run: async (_action, node?: unknown) => {
-        const i = await targetInstance(provider, projects, node);
+        const i = await targetInstance(ctx, provider, projects, node);
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         const target = await vscode.window.showSaveDialog({
           ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${i.name}.cosvm.yaml`) } : {}),

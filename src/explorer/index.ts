@@ -7,7 +7,12 @@ import { ProjectSource } from './projects';
 import { RefreshManager } from './RefreshManager';
 
 /** The COS explorer view: projects → instances by zone, instance templates, MIGs and their members. */
-export function register(ctx: Ctx): void {
+export interface ExplorerApi {
+  /** The explorer's children of a node id (the root when omitted): what a user sees in the view. */
+  children(id?: string): Promise<{ id: string; label: string; description: string }[]>;
+}
+
+export function register(ctx: Ctx): ExplorerApi {
   const projects = new ProjectSource(ctx.config);
   const provider = ctx.own(new ExplorerProvider(ctx, () => projects.projects()));
   const view = ctx.own(vscode.window.createTreeView('cosvm.views.explorer', { treeDataProvider: provider, showCollapseAll: true }));
@@ -17,4 +22,16 @@ export function register(ctx: Ctx): void {
   registerExplorerCommands(ctx, provider, refresh, () => projects.projects());
   // Reading the gcloud config is a small file read; redraw once it is known.
   void projects.init().then(() => provider.refresh(undefined, false));
+  return {
+    async children(id) {
+      const parent = id === undefined ? undefined : provider.node(id);
+      if (id !== undefined && !parent) throw new Error(`No explorer node ${id} has been shown yet`);
+      const children = await provider.getChildren(parent);
+      return children.map((child) => {
+        const item = child.toTreeItem();
+        const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+        return { id: child.id, label, description: typeof item.description === 'string' ? item.description : '' };
+      });
+    },
+  };
 }

@@ -40,9 +40,24 @@ describe('COS view in the workbench (code-server + Chromium)', function () {
     const item = page.locator('.pane-body .monaco-list-row', { hasText: 'cosvm-playground' });
     await item.waitFor();
     assert.equal(await item.count(), 1);
+    // The emulated project's instances stream in by zone.
+    const row = (text: string) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
+    await row('us-central1-a').click();
+    await row('web-1').waitFor();
+    await row('europe-west1-b').click();
+    await row('Managed instance groups').click();
+    await row('web-mig').click();
+    await page.locator('.pane-body .monaco-list-row', { hasText: /web-mig-/ }).first().waitFor();
+    await row('Instance templates').click();
+    await row('web-template-v1').waitFor();
+    await row('web-1').hover();
+    await page.locator('.monaco-hover-content', { hasText: 'Deploy mode' }).waitFor();
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(page, theme);
       await screenshot(page, `explorer-project-${theme}`);
+      await row('legacy-1').hover();
+      await page.locator('.monaco-hover-content', { hasText: 'konlet' }).waitFor();
+      await screenshot(page, `explorer-tooltip-${theme}`, { keepPointer: true });
     }
   });
 

@@ -5,7 +5,9 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { startEmulator } from '../emulator/server';
 import { launchChromium } from '../support/browser';
+import { seedPlaygroundProject } from '../support/playgroundProject';
 import { startCodeServer } from '../support/codeServer';
 import { repoRoot, testResults, type TierResult } from '../support/paths';
 import { ProcessGroup, waitFor } from '../support/processes';
@@ -15,11 +17,23 @@ async function main(): Promise<void> {
   const group = new ProcessGroup('cosvm-host-');
   const resultsFile = path.join(group.runDir, 'host-results.json');
   let outcomes: HostTestOutcome[] = [];
+  let closeEmulator: () => Promise<void> = () => Promise.resolve();
   try {
     // A private copy of the sample workspace: the tests write settings into it.
     const workspace = path.join(group.runDir, 'workspace');
     cpSync(path.join(repoRoot, 'examples'), workspace, { recursive: true });
-    const server = await startCodeServer(group, { env: { COSVM_TEST_RESULTS: resultsFile, ...(process.env['COSVM_TEST_GREP'] ? { COSVM_TEST_GREP: process.env['COSVM_TEST_GREP'] } : {}) } });
+    // The emulated project the explorer tests open on.
+    const emulator = await startEmulator();
+    closeEmulator = () => emulator.close();
+    await seedPlaygroundProject(new URL(emulator.url));
+    await emulator.settle();
+    const server = await startCodeServer(group, {
+      env: {
+        COSVM_TEST_RESULTS: resultsFile,
+        COSVM_TEST_EMULATOR_URL: emulator.url,
+        ...(process.env['COSVM_TEST_GREP'] ? { COSVM_TEST_GREP: process.env['COSVM_TEST_GREP'] } : {}),
+      },
+    });
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
@@ -32,6 +46,7 @@ async function main(): Promise<void> {
       await browser.close();
     }
   } finally {
+    await closeEmulator();
     await group.stopAll();
     await group.removeRunDir();
   }

@@ -30,7 +30,7 @@ export class InstancesGroupNode implements ExplorerNode {
       if (list) list.push(instance);
       else byZone.set(instance.zone, [instance]);
     }
-    const zones: ExplorerNode[] = [...byZone.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([zone, list]) => new ZoneNode(this.inventory.project, zone, list));
+    const zones: ExplorerNode[] = [...byZone.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([zone, list]) => new ZoneNode(this.inventory, zone, list));
     if (!complete) zones.push(new MessageNode(`${this.id}/loading`, vscode.l10n.t('Loading more instances… ({0} so far)', instances.length), 'loading'));
     if (complete && zones.length === 0) zones.push(new MessageNode(`${this.id}/empty`, vscode.l10n.t('No instances in this project'), 'info'));
     return zones;

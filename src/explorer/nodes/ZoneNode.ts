@@ -1,17 +1,19 @@
 import * as vscode from 'vscode';
 import type { InstanceSummary } from '../../core/gce/model';
+import type { ProjectInventory } from '../Inventory';
 import type { ExplorerNode } from './ExplorerNode';
 import { InstanceNode } from './InstanceNode';
 
 export class ZoneNode implements ExplorerNode {
   readonly id: string;
 
+  /** `instances` is what the description counts; children are read from the inventory, so never stale. */
   constructor(
-    readonly project: string,
+    private readonly inventory: ProjectInventory,
     readonly zone: string,
     private readonly instances: readonly InstanceSummary[],
   ) {
-    this.id = `projects/${project}/zones/${zone}`;
+    this.id = `projects/${inventory.project}/zones/${zone}`;
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -24,7 +26,8 @@ export class ZoneNode implements ExplorerNode {
     return item;
   }
 
-  getChildren(): Promise<ExplorerNode[]> {
-    return Promise.resolve([...this.instances].sort((a, b) => a.name.localeCompare(b.name)).map((i) => new InstanceNode(i)));
+  async getChildren(): Promise<ExplorerNode[]> {
+    const { instances } = await this.inventory.instancesSoFar();
+    return instances.filter((i) => i.zone === this.zone).sort((a, b) => a.name.localeCompare(b.name)).map((i) => new InstanceNode(i));
   }
 }
