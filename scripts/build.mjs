@@ -2,6 +2,7 @@
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -15,25 +16,35 @@ const common = {
   logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 };
 
-/** Keeps the lazily loaded Compute client out of the extension bundle: `./gce/computeClients` → `./compute.js`. */
-const computeApart = {
-  name: 'compute-apart',
+/**
+ * Keeps what src/core/lazyPackages.ts loads on first use out of the extension bundle, each in a file of
+ * its own, so activation never even parses them: the Compute client (and its 12 MB of protos), dockerode, ssh2.
+ */
+const lazyApart = {
+  name: 'lazy-apart',
   setup(build) {
-    build.onResolve({ filter: /\/gce\/computeClients$/ }, (args) =>
-      args.importer.endsWith('lazyPackages.ts') ? { path: './compute.js', external: true } : undefined,
+    const files = { dockerode: './lazy/dockerode.js', ssh2: './lazy/ssh2.js', './gce/computeClients': './compute.js' };
+    build.onResolve({ filter: /^(dockerode|ssh2|\.\/gce\/computeClients)$/ }, (args) =>
+      args.importer.endsWith('lazyPackages.ts') ? { path: files[args.path], external: true } : undefined,
     );
   },
 };
+const require = createRequire(import.meta.url);
 
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', compute: 'src/core/gce/computeClients.ts' },
+    entryPoints: {
+      extension: 'src/extension.ts',
+      compute: 'src/core/gce/computeClients.ts',
+      'lazy/dockerode': require.resolve('dockerode'),
+      'lazy/ssh2': require.resolve('ssh2'),
+    },
     outdir: 'dist',
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    plugins: [computeApart],
+    plugins: [lazyApart],
     // ssh2 and cpu-features try optional native add-ons inside try/catch; the VSIX ships pure JS,
     // which is what VS Code's Electron runtime can load anyway (gce-api-notes.md §6).
     external: ['vscode', '*.node', 'cpu-features'],

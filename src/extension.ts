@@ -12,13 +12,14 @@ export interface CosvmApi {
 
 /** Wiring only: build the context, then let each feature register itself (STYLE §5.2). */
 export function activate(context: vscode.ExtensionContext): CosvmApi {
+  const started = performance.now();
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   log.register(ctx);
   const explorerApi = explorer.register(ctx);
   tunnels.register(ctx);
   declaration.register(ctx);
-  ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated`);
+  ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { explorer: explorerApi };
 }
 
