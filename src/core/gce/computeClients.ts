@@ -30,8 +30,13 @@ export function createComputeClients(options: ComputeClientOptions = {}) {
         ...(endpoint.protocol === 'http:' ? { authClient: new googleAuthLibrary.PassThroughClient() } : {}),
       }
     : {};
+  const instances = new InstancesClient(clientOptions);
   return {
-    instances: new InstancesClient(clientOptions),
+    /** Base of the REST API, for the few hot paths read with plain fetch (rest.ts). */
+    restBase: endpoint ? `${endpoint.origin}/compute/v1` : 'https://compute.googleapis.com/compute/v1',
+    /** The bearer token the clients use (none for a plain-HTTP emulator). */
+    accessToken: async (): Promise<string | undefined> => (endpoint?.protocol === 'http:' ? undefined : ((await instances.auth.getAccessToken()) ?? undefined)),
+    instances,
     zoneOperations: new ZoneOperationsClient(clientOptions),
     regionOperations: new RegionOperationsClient(clientOptions),
     globalOperations: new GlobalOperationsClient(clientOptions),

@@ -17,8 +17,16 @@ export interface DeployInfo {
 export const cosvmDeclarationKey = 'cosvm-declaration';
 export const konletKey = 'gce-container-declaration';
 
+/** MIG members and copies share one declaration text; parse each text once (bounded). */
+const imagesCache = new Map<string, string[]>();
+
 function imagesOf(declaration: string): string[] {
-  return (parseDeclaration(declaration).declaration.spec?.containers ?? []).map((c) => c.image ?? '').filter((image) => image !== '');
+  const known = imagesCache.get(declaration);
+  if (known) return known;
+  const images = (parseDeclaration(declaration).declaration.spec?.containers ?? []).map((c) => c.image ?? '').filter((image) => image !== '');
+  if (imagesCache.size >= 256) imagesCache.clear();
+  imagesCache.set(declaration, images);
+  return images;
 }
 
 export function deployInfo(items: readonly MetadataItem[] | null | undefined): DeployInfo {

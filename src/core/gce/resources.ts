@@ -8,6 +8,7 @@ import { deployInfo, type MetadataItem } from './deployInfo';
 import { normaliseGceError } from './errors';
 import { lastSegment, type InstanceRef, type InstanceSummary, type ManagedInstanceSummary, type MigSummary, type TemplateSummary } from './model';
 import { operationOf, waitForOperation } from './operations';
+import { getJson } from './rest';
 
 /** The fields we read; int64 and enum fields arrive as strings in REST mode but are typed wider. */
 interface RawInstance {
@@ -54,17 +55,26 @@ export interface ListOptions {
 /** Every instance of a project, across zones, through aggregatedList (one request per page, not per zone). */
 export async function listInstances(clients: ComputeClients, project: string, options: ListOptions = {}): Promise<InstanceSummary[]> {
   const all: InstanceSummary[] = [];
+  const what = `Listing the instances of ${project}`;
+  let pageToken: string | undefined;
   try {
-    const iterable = clients.instances.aggregatedListAsync({ project, maxResults: options.pageSize ?? 500 });
-    for await (const [, scoped] of iterable) {
+    do {
+      const query: Record<string, string> = { maxResults: String(options.pageSize ?? 500), returnPartialSuccess: 'true', ...(pageToken ? { pageToken } : {}) };
+      const page = (await getJson(clients, `/projects/${encodeURIComponent(project)}/aggregated/instances`, query, what, options.signal)) as {
+        items?: Record<string, { instances?: RawInstance[] }>;
+        nextPageToken?: string;
+      };
       throwIfAborted(options.signal, 'Listing instances');
-      const batch = (scoped.instances ?? []).map((raw) => toInstanceSummary(project, raw));
-      if (batch.length === 0) continue;
-      all.push(...batch);
-      options.onBatch?.(batch);
-    }
+      for (const scoped of Object.values(page.items ?? {})) {
+        const batch = (scoped.instances ?? []).map((raw) => toInstanceSummary(project, raw));
+        if (batch.length === 0) continue;
+        all.push(...batch);
+        options.onBatch?.(batch);
+      }
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
   } catch (error) {
-    throw normaliseGceError(error, `Listing the instances of ${project}`, options.signal);
+    throw normaliseGceError(error, what, options.signal);
   }
   return all;
 }
