@@ -24,7 +24,7 @@ export async function getJson(context: RestContext, path: string, query: Record<
       if (signal?.aborted) throw new CancelledError(what);
       throw new GceError('gce/request-failed', `${what}: the Compute API could not be reached.`, undefined, { cause: error });
     }
-    if (response.ok) return (await response.json()) as unknown;
+    if (response.ok) return (await response.json());
     const body = await response.text();
     if (retryable.has(response.status) && attempt < 4) {
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
