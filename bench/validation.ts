@@ -22,6 +22,8 @@ import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
 import { declarationJsonSchema } from '../src/core/declaration/schema';
 import { validateDeclaration } from '../src/core/declaration/validate';
+import { gcloudCanonical } from '../test/fixtures/gcloudCanonical';
+import { konletDisclaimer } from '../src/core/declaration/render/konlet';
 
 const warmup = 30;
 const timed = 200;
@@ -31,61 +33,14 @@ const target = { vsLanguageServer: 0.5, vsParse: 1.25 };
 
 // ---- Documents -------------------------------------------------------------------------------------------
 
-const disclaimer = `# DISCLAIMER:
-# The option to deploy a container during VM creation using the container
-# startup agent is deprecated. Use alternative services to run containers on
-# your VMs. Learn more at https://cloud.google.com/compute/docs/containers/migrate-containers.
-
-`;
 
 /** reference/konlet-spec.md §3.7, byte for byte (46 lines). */
-const canonical = `${disclaimer}spec:
-  containers:
-  - args:
-    - -c
-    - echo hi
-    command:
-    - /bin/sh
-    env:
-    - name: A
-      value: '1'
-    - name: B
-      value: two
-    - name: PORT
-      value: '8080'
-    image: gcr.io/p/app:1
-    name: my-vm
-    securityContext:
-      privileged: true
-    stdin: true
-    tty: true
-    volumeMounts:
-    - mountPath: /data
-      name: host-path-0
-      readOnly: true
-    - mountPath: /cache
-      name: tmpfs-0
-    - mountPath: /pd
-      name: pd-0
-      readOnly: false
-  restartPolicy: OnFailure
-  volumes:
-  - hostPath:
-      path: /var/data
-    name: host-path-0
-  - emptyDir:
-      medium: Memory
-    name: tmpfs-0
-  - gcePersistentDisk:
-      fsType: ext4
-      pdName: d1
-    name: pd-0
-`;
+const canonical = gcloudCanonical;
 
 /** A deterministic 2,000-line declaration in gcloud's layout (sorted keys, dashes at the parent's indent). */
 function largeDeclaration(): string {
   const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-  const lines = [disclaimer.trimEnd(), '', 'spec:', '  containers:', '  - env:'];
+  const lines = [konletDisclaimer.trimEnd(), '', 'spec:', '  containers:', '  - env:'];
   for (let i = 0; i < 517; i++) {
     // A mix of what real declarations hold: quoted numbers, plain words, URLs, booleans-as-strings.
     const value = [`'${8000 + i}'`, `value-${pad(i, 4)}`, `https://svc-${i}.internal:${9000 + i}/path`, `'true'`][i % 4] ?? '';
