@@ -33,7 +33,6 @@ const target = { vsLanguageServer: 0.5, vsParse: 1.25 };
 
 // ---- Documents -------------------------------------------------------------------------------------------
 
-
 /** reference/konlet-spec.md §3.7, byte for byte (46 lines). */
 const canonical = gcloudCanonical;
 
