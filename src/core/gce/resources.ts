@@ -10,6 +10,17 @@ import { lastSegment, type InstanceRef, type InstanceSummary, type ManagedInstan
 import { operationOf, waitForOperation } from './operations';
 import { getJson } from './rest';
 
+/**
+ * Reads are idempotent: retry 429 (RESOURCE_EXHAUSTED, 8) and 503 (UNAVAILABLE, 14). The client retries 503
+ * on reads by default but never 429 (see test/integration/emulator); mutations are not retried.
+ */
+const readRetry = {
+  retry: {
+    retryCodes: [8, 14],
+    backoffSettings: { initialRetryDelayMillis: 100, retryDelayMultiplier: 2, maxRetryDelayMillis: 5_000, initialRpcTimeoutMillis: 30_000, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: 30_000, totalTimeoutMillis: 60_000 },
+  },
+};
+
 /** The fields we read; int64 and enum fields arrive as strings in REST mode but are typed wider. */
 interface RawInstance {
   id?: unknown;
@@ -81,7 +92,7 @@ export async function listInstances(clients: ComputeClients, project: string, op
 
 export async function getInstance(clients: ComputeClients, ref: InstanceRef, signal?: AbortSignal): Promise<InstanceSummary> {
   try {
-    const [raw] = await clients.instances.get({ project: ref.project, zone: ref.zone, instance: ref.name });
+    const [raw] = await clients.instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }, readRetry);
     return toInstanceSummary(ref.project, raw);
   } catch (error) {
     throw normaliseGceError(error, `Reading ${ref.name}`, signal);
@@ -116,7 +127,7 @@ export async function listTemplates(clients: ComputeClients, project: string, si
   const out: TemplateSummary[] = [];
   try {
     // aggregatedList covers global and regional templates in one listing.
-    for await (const [scope, scoped] of clients.instanceTemplates.aggregatedListAsync({ project })) {
+    for await (const [scope, scoped] of clients.instanceTemplates.aggregatedListAsync({ project }, readRetry)) {
       throwIfAborted(signal, 'Listing templates');
       for (const raw of (scoped.instanceTemplates ?? []) as RawTemplate[]) {
         const info = deployInfo(raw.properties?.metadata?.items);
@@ -152,7 +163,7 @@ interface RawMig {
 export async function listMigs(clients: ComputeClients, project: string, signal?: AbortSignal): Promise<MigSummary[]> {
   const out: MigSummary[] = [];
   try {
-    for await (const [, scoped] of clients.instanceGroupManagers.aggregatedListAsync({ project })) {
+    for await (const [, scoped] of clients.instanceGroupManagers.aggregatedListAsync({ project }, readRetry)) {
       throwIfAborted(signal, 'Listing MIGs');
       for (const raw of (scoped.instanceGroupManagers ?? []) as RawMig[]) {
         const templates = (raw.versions?.length ? raw.versions.map((v) => v.instanceTemplate) : [raw.instanceTemplate]).map(lastSegment).filter((t) => t !== '');
@@ -180,8 +191,8 @@ export async function listManagedInstances(clients: ComputeClients, mig: MigSumm
   try {
     const iterable =
       kind === 'regions'
-        ? clients.regionInstanceGroupManagers.listManagedInstancesAsync({ project: mig.project, region: place, instanceGroupManager: mig.name })
-        : clients.instanceGroupManagers.listManagedInstancesAsync({ project: mig.project, zone: place, instanceGroupManager: mig.name });
+        ? clients.regionInstanceGroupManagers.listManagedInstancesAsync({ project: mig.project, region: place, instanceGroupManager: mig.name }, readRetry)
+        : clients.instanceGroupManagers.listManagedInstancesAsync({ project: mig.project, zone: place, instanceGroupManager: mig.name }, readRetry);
     const out: ManagedInstanceSummary[] = [];
     for await (const managed of iterable) {
       const url = managed.instance ?? '';
