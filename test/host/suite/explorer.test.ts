@@ -99,4 +99,19 @@ describe('COS explorer on the emulated project', function () {
       return zone.some((i) => i.label === 'web-2') ? undefined : true;
     });
   });
+
+  it('without credentials, says what to do inside the tree, with no error pop-ups', async () => {
+    const configuration = vscode.workspace.getConfiguration('cosvm');
+    await configuration.update('computeEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
+    await configuration.update('projects', ['cosvm-no-credentials'], vscode.ConfigurationTarget.Workspace);
+    try {
+      await until('the project without credentials', async () => ((await api.explorer.children()).some((n) => n.label === 'cosvm-no-credentials') ? true : undefined));
+      await api.explorer.children('projects/cosvm-no-credentials');
+      const shown = await api.explorer.children('projects/cosvm-no-credentials/instances');
+      assert.deepEqual(shown.map((n) => n.label), ['No Google Cloud credentials. Click to sign in with gcloud.']);
+    } finally {
+      await configuration.update('computeEndpoint', process.env['COSVM_TEST_EMULATOR_URL'], vscode.ConfigurationTarget.Workspace);
+      await configuration.update('projects', [project], vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });
