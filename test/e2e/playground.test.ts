@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { launchChromium } from '../support/browser';
 import { repoRoot } from '../support/paths';
 import { canConnect, waitFor } from '../support/processes';
@@ -47,8 +48,24 @@ describe('npm start (the playground)', function () {
     assert.match(await exited, /^(0|SIGINT)$/);
     await waitFor('code-server to stop', async () => !(await canConnect(Number(port))), 20_000);
     await waitFor('every process of the playground to end', () => !processGroupAlive(playground?.pid ?? 0), 20_000);
+    // Daemons that leave the process group (containerd shims of the playground's dockerd) must be gone too.
+    assert.deepEqual(processesMentioning('cosvm-playground-'), []);
   });
 });
+
+/** Live processes whose command line mentions `text` (zombies have an empty one). */
+function processesMentioning(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.includes(text)) found.push(`${pid} ${cmdline}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
 
 function processGroupAlive(pgid: number): boolean {
   try {

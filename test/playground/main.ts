@@ -5,9 +5,12 @@
  * Options: --port N (default: a free port).
  */
 import * as path from 'node:path';
+import { createCosHost } from '../emulator/cosHost';
 import { startEmulator } from '../emulator/server';
 import { startCodeServer } from '../support/codeServer';
-import { playgroundProject, seedPlaygroundProject } from '../support/playgroundProject';
+import { playgroundProject, sampleImage, seedPlaygroundProject } from '../support/playgroundProject';
+import { buildSampleApp } from '../support/sampleApp';
+import { startDocker } from '../support/services';
 import { repoRoot } from '../support/paths';
 import { ProcessGroup } from '../support/processes';
 import { installExtension } from '../support/workbench';
@@ -21,7 +24,9 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await closeEmulator();
+    // Ctrl-C reaches every process of the terminal's group at once, dockerd included, so the emulated
+    // VMs may not get to stop their containers cleanly: give them a few seconds, then stop everything.
+    await Promise.race([closeEmulator().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 8_000))]);
     await group.stopAll();
     await group.removeRunDir();
     process.exit(0);
@@ -30,8 +35,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   try {
     const workspace = path.join(repoRoot, 'examples');
-    // The emulated Compute project the extension opens on.
-    const emulator = await startEmulator();
+    // The emulated Compute project the extension opens on. Its VMs are small COS hosts: real sshd on
+    // their natIP, a real journal, and their containers on our own dockerd (test/emulator/cosHost).
+    const docker = await startDocker(group);
+    await buildSampleApp(docker.host, sampleImage);
+    const emulator = await startEmulator({ host: createCosHost({ group, dockerHost: docker.host }) });
     closeEmulator = () => emulator.close();
     await seedPlaygroundProject(new URL(emulator.url));
     await emulator.settle();

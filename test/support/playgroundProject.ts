@@ -20,6 +20,11 @@ function declarationFor(name: string, port: number, image: string): string {
   return text.replace('name: hello', `name: ${name}`).replace('- "8080"', `- "${port}"`).replace(/image: .*/, `image: ${image}`);
 }
 
+/** The MIG runs a worker, not a server: its three members share one host network here, so no ports. */
+function workerDeclaration(image: string): string {
+  return `spec:\n  containers:\n  - name: worker\n    image: ${image}\n    command:\n    - /bin/busybox\n    args:\n    - sh\n    - -c\n    - while true; do date; sleep 10; done\n  restartPolicy: Always\n`;
+}
+
 function instanceBody(name: string, zone: string, metadata: Record<string, string>, labels: Record<string, string> = {}) {
   return {
     name,
@@ -35,7 +40,9 @@ async function wait(clients: ComputeClients, answer: unknown, what: string): Pro
   await waitForOperation(clients, playgroundProject, operationOf(answer), what);
 }
 
-export async function seedPlaygroundProject(endpoint: URL, image = 'localhost:5000/cosvm/hello:1'): Promise<void> {
+export const sampleImage = 'localhost:5000/cosvm/hello:1';
+
+export async function seedPlaygroundProject(endpoint: URL, image = sampleImage): Promise<void> {
   const clients = createComputeClients({ endpoint });
   const cloudInit = (name: string, port: number) => {
     const declaration = declarationFor(name, port, image);
@@ -56,7 +63,16 @@ export async function seedPlaygroundProject(endpoint: URL, image = 'localhost:50
     clients,
     await clients.instanceTemplates.insert({
       project: playgroundProject,
-      instanceTemplateResource: { name: template, properties: { ...instanceBody(template, zoneA, cloudInit('web', 8090)), machineType: 'e2-small' } },
+      instanceTemplateResource: {
+        name: template,
+        properties: {
+          ...instanceBody(template, zoneA, {
+            'user-data': renderDeclaration(parseDeclaration(workerDeclaration(image)).declaration, 'cloud-init'),
+            [cosvmDeclarationKey]: workerDeclaration(image),
+          }),
+          machineType: 'e2-small',
+        },
+      },
     }),
     'insert template',
   );

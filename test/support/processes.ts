@@ -13,6 +13,8 @@ export interface Started {
   name: string;
   child: ChildProcess;
   logFile: string;
+  /** How long it may take to stop after SIGTERM before SIGKILL. */
+  graceMs: number;
 }
 
 export class ProcessGroup {
@@ -25,13 +27,13 @@ export class ProcessGroup {
   }
 
   /** Spawns a process with its output in RUN/<name>.log. */
-  spawn(name: string, command: string, args: readonly string[], options: SpawnOptions = {}): Started {
+  spawn(name: string, command: string, args: readonly string[], { graceMs = 5_000, ...options }: SpawnOptions & { graceMs?: number } = {}): Started {
     const logFile = path.join(this.runDir, `${name}.log`);
     const log = createWriteStream(logFile);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    const entry = { name, child, logFile };
+    const entry = { name, child, logFile, graceMs };
     this.started.push(entry);
     return entry;
   }
@@ -45,17 +47,23 @@ export class ProcessGroup {
     }
   }
 
-  /** Stops everything this group started, newest first: SIGTERM, then SIGKILL after a grace period. */
-  async stopAll(graceMs = 10_000): Promise<void> {
-    const running = this.started.splice(0).reverse();
-    for (const { child } of running) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    }
+  /**
+   * Stops everything this group started, all at once: close its stdin (readers of stdin, such as
+   * systemd-journal-remote, only act on a signal once their input ends), SIGTERM, then SIGKILL after a
+   * grace period. A terminal's Ctrl-C may already have signalled them; that is fine.
+   */
+  async stopAll(): Promise<void> {
+    const running = this.started.splice(0).filter(({ child }) => child.exitCode === null && child.signalCode === null);
+    await Promise.all(
+      running.map(async ({ child, graceMs }) => {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.stdin?.end();
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 
   /** Removes the run directory, first unmounting what our own daemons mounted inside it (dockerd's netns). */

@@ -32,7 +32,10 @@ export async function startDocker(group: ProcessGroup): Promise<DockerService> {
     '--ip-masq=false',
     '--userland-proxy=false',
     '--log-level=warn',
-  ]);
+    // Stop containers quickly on shutdown (busybox as PID 1 ignores SIGTERM), and give dockerd the time
+    // to do it: killed earlier, it would leave containerd shims and containers behind.
+    '--shutdown-timeout=2',
+  ], { graceMs: 30_000 });
   await waitFor('dockerd', () => pingDocker(socketPath), 60_000, () => group.logOf('dockerd'));
   return { host: `unix://${socketPath}`, socketPath };
 }
