@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DeclarationDiagnostic, DeclarationMode } from './core/declaration/model';
+import { detectMode } from './core/declaration/mode';
 import { parseDeclaration } from './core/declaration/parse';
 import { renderDeclaration, renderTargets, type RenderTarget } from './core/declaration/render';
 import { validateParsed } from './core/declaration/validate';
@@ -18,7 +19,8 @@ class UsageError extends Error {}
 interface Options {
   command: string;
   files: string[];
-  mode: DeclarationMode;
+  /** Undefined: what each file asks for (detectMode), else cloud-init. */
+  mode: DeclarationMode | undefined;
   json: boolean;
   to?: RenderTarget;
   name?: string;
@@ -27,7 +29,7 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options {
   const [command, ...rest] = argv;
   if (command !== 'validate' && command !== 'render') throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
-  const options: Options = { command, files: [], mode: 'cloud-init', json: false };
+  const options: Options = { command, files: [], mode: undefined, json: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? '';
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -87,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const parsed = parseDeclaration(text);
-    const diagnostics = validateParsed(parsed, { mode: options.mode });
+    const diagnostics = validateParsed(parsed, { mode: options.mode ?? detectMode(text) ?? 'cloud-init' });
     results.push({ file, diagnostics, text });
     if (options.command === 'render') {
       const errors = diagnostics.filter((d) => d.severity === 'error');

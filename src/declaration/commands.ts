@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from '../common/action';
+import { withCancellation } from '../common/cancellation';
 import { parseDeclaration } from '../core/declaration/parse';
 import { renderDeclaration, renderTargets, type RenderTarget } from '../core/declaration/render';
 import { validateParsed } from '../core/declaration/validate';
@@ -9,15 +10,17 @@ import { parseImageRef, formatImageRef } from '../core/docker/imageRef';
 import { CancelledError, DeclarationError } from '../core/errors';
 import type { Ctx } from '../ctx';
 import type { DeclarationDiagnostics } from './DeclarationDiagnostics';
+import type { RenderPreviews } from './RenderPreviews';
 import { declarationMode, isDeclaration } from './documents';
 
-const renderLanguages: Record<RenderTarget, string> = {
+/** File extensions of previews, which pick their language (YAML or shell). */
+const renderExtensions: Record<RenderTarget, string> = {
   konlet: 'yaml',
   'cloud-init': 'yaml',
-  'startup-script': 'shellscript',
-  'docker-run': 'shellscript',
+  'startup-script': 'sh',
+  'docker-run': 'sh',
   kubernetes: 'yaml',
-  gcloud: 'shellscript',
+  gcloud: 'sh',
 };
 
 function activeYamlDocument(uri: unknown): Thenable<vscode.TextDocument> | vscode.TextDocument {
@@ -29,7 +32,7 @@ function activeYamlDocument(uri: unknown): Thenable<vscode.TextDocument> | vscod
   return editor.document;
 }
 
-export function registerDeclarationCommands(ctx: Ctx, diagnostics: DeclarationDiagnostics): void {
+export function registerDeclarationCommands(ctx: Ctx, diagnostics: DeclarationDiagnostics, previews: RenderPreviews): void {
   registerCommands(ctx, {
     'cosvm.declaration.associate': {
       title: vscode.l10n.t('Treat File as Container Declaration'),
@@ -66,8 +69,9 @@ export function registerDeclarationCommands(ctx: Ctx, diagnostics: DeclarationDi
         if (errors.length > 0) {
           throw new DeclarationError('declaration/invalid', vscode.l10n.t('The declaration has {0} error(s); fix them before rendering (see the Problems panel).', errors.length));
         }
-        const rendered = renderDeclaration(parsed.declaration, chosen, { name: path.basename(document.uri.path).replace(/\.cosvm\.yaml$|\.ya?ml$/, '') });
-        const preview = await vscode.workspace.openTextDocument({ content: rendered, language: renderLanguages[chosen] });
+        const name = path.basename(document.uri.path).replace(/\.cosvm\.yaml$|\.ya?ml$/, '');
+        const rendered = renderDeclaration(parsed.declaration, chosen, { name });
+        const preview = await vscode.workspace.openTextDocument(previews.show(name, chosen, renderExtensions[chosen], rendered));
         await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       },
     },
@@ -79,12 +83,7 @@ export function registerDeclarationCommands(ctx: Ctx, diagnostics: DeclarationDi
         }
         const digest = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking the registry for the digest of {0}…', image), cancellable: true },
-          (_progress, token) => {
-            const controller = new AbortController();
-            token.onCancellationRequested(() => controller.abort());
-            const signal = AbortSignal.any([controller.signal, action.signal]);
-            return fetchManifestDigest(image, { signal });
-          },
+          (_progress, token) => withCancellation(token, action.signal, (signal) => fetchManifestDigest(image, { signal })),
         );
         const ref = parseImageRef(image);
         const edit = new vscode.WorkspaceEdit();

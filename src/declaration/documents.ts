@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeclarationMode } from '../core/declaration/model';
 import type { Config } from '../config';
+import { detectMode } from '../core/declaration/mode';
 
 /** `*.cosvm.yaml`, plus the files the user associated (setting `cosvm.declaration.files`). */
 export function isDeclaration(document: vscode.TextDocument, config: Config): boolean {
@@ -9,15 +10,7 @@ export function isDeclaration(document: vscode.TextDocument, config: Config): bo
   return config.declarationFiles.some((pattern) => vscode.languages.match({ language: 'yaml', pattern }, document) > 0);
 }
 
-const modeLine = /^#\s*cosvm-mode:\s*(konlet|cloud-init)\s*$/m;
-
-/**
- * Which rules apply: a `# cosvm-mode: konlet` line wins; a gcloud DISCLAIMER header means the file came
- * from a konlet VM; otherwise the setting `cosvm.declaration.defaultMode`.
- */
+/** Which rules apply: what the file asks for (core detectMode), else `cosvm.declaration.defaultMode`. */
 export function declarationMode(text: string, config: Config): DeclarationMode {
-  const explicit = modeLine.exec(text.slice(0, 2000))?.[1];
-  if (explicit === 'konlet' || explicit === 'cloud-init') return explicit;
-  if (text.startsWith('# DISCLAIMER:\n')) return 'konlet';
-  return config.declarationMode;
+  return detectMode(text) ?? config.declarationMode;
 }

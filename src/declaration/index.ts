@@ -3,6 +3,7 @@ import type { Ctx } from '../ctx';
 import { registerDeclarationCommands } from './commands';
 import { DeclarationDiagnostics } from './DeclarationDiagnostics';
 import { codeActionProvider, completionProvider, hoverProvider } from './providers';
+import { RenderPreviews, renderScheme } from './RenderPreviews';
 
 /** The declaration editor: diagnostics as you type, completion, hovers, quick fixes, render preview. */
 export function register(ctx: Ctx): void {
@@ -12,5 +13,7 @@ export function register(ctx: Ctx): void {
   ctx.own(vscode.languages.registerCompletionItemProvider(selector, completionProvider(ctx), ':', ' '));
   ctx.own(vscode.languages.registerHoverProvider(selector, hoverProvider(ctx)));
   ctx.own(vscode.languages.registerCodeActionsProvider(selector, codeActionProvider(ctx, diagnostics), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
-  registerDeclarationCommands(ctx, diagnostics);
+  const previews = ctx.own(new RenderPreviews());
+  ctx.own(vscode.workspace.registerTextDocumentContentProvider(renderScheme, previews));
+  registerDeclarationCommands(ctx, diagnostics, previews);
 }

@@ -13,6 +13,8 @@ export function completionProvider(ctx: Ctx): vscode.CompletionItemProvider {
       return completionsAt(document.getText(), position).map((entry) => {
         const item = new vscode.CompletionItem(entry.label, entry.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.EnumMember);
         item.insertText = entry.insertText;
+        // The text already carries the right indentation for the lines it adds.
+        item.keepWhitespace = true;
         item.detail = entry.detail;
         item.documentation = new vscode.MarkdownString(entry.documentation);
         if (entry.kind === 'key') item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest values' };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isCosvmError } from '../core/errors';
+import { isCancelled, isCosvmError } from '../core/errors';
 import type { Ctx } from '../ctx';
 import { ProjectInventory } from './Inventory';
 import type { ExplorerNode } from './nodes/ExplorerNode';
@@ -68,7 +68,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     try {
       return await node.getChildren(this.controller.signal);
     } catch (error) {
-      this.ctx.log.warn(`Explorer: ${node.id}: ${error instanceof Error ? error.message : String(error)}`);
+      // A refresh replaced this listing; the new one is on its way.
+      if (isCancelled(error)) return [];
+      this.ctx.log.warn(this.ctx.redactor.redact(`Explorer: ${node.id}: ${error instanceof Error ? error.message : String(error)}`));
       if (isCosvmError(error) && error.code === 'gce/no-credentials') {
         return [
           new MessageNode(`${node.id}/no-credentials`, vscode.l10n.t('No Google Cloud credentials. Click to sign in with gcloud.'), 'key', {
@@ -77,7 +79,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           }),
         ];
       }
-      const message = isCosvmError(error) ? error.userMessage : error instanceof Error ? error.message : String(error);
+      const message = this.ctx.redactor.redact(isCosvmError(error) ? error.userMessage : error instanceof Error ? error.message : String(error));
       return [new MessageNode(`${node.id}/error`, message, 'error', { command: 'cosvm.log.show', title: vscode.l10n.t('Show Log') })];
     }
   }

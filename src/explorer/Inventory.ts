@@ -83,13 +83,16 @@ export class ProjectInventory implements vscode.Disposable {
     if (slot.state === 'loading') return slot.done;
     const signal = this.controller.signal;
     const done = this.clients().then((clients) => fetch(clients, signal));
-    (this[key] as unknown) = { state: 'loading', partial: [], done };
+    const loading = { state: 'loading', partial: [], done };
+    (this[key] as unknown) = loading;
+    // A refresh may have replaced this load meanwhile; only the load that still owns the slot may settle it.
+    const owns = () => (this[key] as unknown) === loading;
     try {
       const value = await done;
-      (this[key] as unknown) = { state: 'done', value };
+      if (owns()) (this[key] as unknown) = { state: 'done', value };
       return value;
     } catch (error) {
-      (this[key] as unknown) = { state: 'idle' };
+      if (owns()) (this[key] as unknown) = { state: 'idle' };
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from '../common/action';
+import { withCancellation } from '../common/cancellation';
 import { isProjectId } from '../config';
 import { CancelledError, CosvmError } from '../core/errors';
 import type { InstanceRef, InstanceSummary } from '../core/gce/model';
@@ -52,7 +53,9 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
         const consequences: Record<Exclude<InstanceAction, 'start'>, string> = {
           stop: vscode.l10n.t('Its containers stop and its external IP may change.'),
           reset: vscode.l10n.t('It reboots at once, like pressing the reset button: unsaved data in memory is lost.'),
-          delete: vscode.l10n.t('Its boot disk is deleted with it. This cannot be undone.'),
+          delete: instance.createdBy
+            ? vscode.l10n.t('It belongs to a managed instance group, which will create a replacement.')
+            : vscode.l10n.t('Disks marked auto-delete go with it. This cannot be undone.'),
         };
         const confirm = actionTitles()[action];
         const answer = await vscode.window.showWarningMessage(
@@ -62,17 +65,17 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
         );
         if (answer !== confirm) throw new CancelledError();
       }
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: {1}…', actionTitles()[action], instance.name), cancellable: true },
-        async (_progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          await instanceAction(await ctx.gce(), instance, action, AbortSignal.any([controller.signal, actionContext.signal]));
-        },
-      );
-      ctx.log.info(`${action} ${instance.project}/${instance.zone}/${instance.name}: done`);
-      // The operation changed one zone; redraw the Instances group of that project.
-      refresh.soon(provider.node(`projects/${instance.project}/instances`));
+      try {
+        await vscode.window.withProgress(
+          // Cancel stops the waiting; the operation itself goes on in Compute Engine.
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: {1}…', actionTitles()[action], instance.name), cancellable: true },
+          (_progress, token) => withCancellation(token, actionContext.signal, async (signal) => instanceAction(await ctx.gce(), instance, action, signal)),
+        );
+        ctx.log.info(`${action} ${instance.project}/${instance.zone}/${instance.name}: done`);
+      } finally {
+        // Done, failed or no longer waited for: the instance changed either way; redraw its project's instances.
+        refresh.soon(provider.node(`projects/${instance.project}/instances`));
+      }
     },
   });
 
@@ -140,14 +143,14 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
       title: vscode.l10n.t('Save Declaration to Workspace'),
       run: async (_action, node?: unknown) => {
         const i = await targetInstance(ctx, provider, projects, node);
+        if (i.declaration === undefined) throw new CosvmError('input/invalid', vscode.l10n.t('{0} has no container declaration to save (deploy mode: {1}).', i.name, i.deployMode));
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         const target = await vscode.window.showSaveDialog({
           ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${i.name}.cosvm.yaml`) } : {}),
           filters: { [vscode.l10n.t('Container declaration')]: ['yaml'] },
         });
         if (!target) throw new CancelledError();
-        const source = await vscode.workspace.openTextDocument(declarationUri(i.project, i.zone, i.name));
-        await vscode.workspace.fs.writeFile(target, Buffer.from(source.getText()));
+        await vscode.workspace.fs.writeFile(target, Buffer.from(i.declaration));
         await vscode.window.showTextDocument(target);
       },
     },

@@ -50,6 +50,12 @@ export const quietSettings: Record<string, unknown> = {
   'git.openRepositoryInParentFolders': 'never',
 };
 
+function withoutAdc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy['GOOGLE_APPLICATION_CREDENTIALS'];
+  return copy;
+}
+
 export async function startCodeServer(group: ProcessGroup, options: CodeServerOptions = {}): Promise<CodeServer> {
   const name = options.name ?? 'code-server';
   const root = path.join(group.runDir, name);
@@ -71,8 +77,9 @@ export async function startCodeServer(group: ProcessGroup, options: CodeServerOp
       '--extensions-dir', extensionsDir,
       ...(options.folder ? [options.folder] : []),
     ],
-    // A clean HOME keeps the user's own gcloud/ADC/docker config out of tests (gce-api-notes.md §7).
-    { env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...options.env } },
+    // Our own gcloud config dir and no ADC variable keep the developer's gcloud project and credentials out
+    // of tests (gce-api-notes.md §7); METADATA_SERVER_DETECTION stops the auth library probing the GCE metadata server.
+    { env: { ...withoutAdc(process.env), CLOUDSDK_CONFIG: path.join(root, 'gcloud'), METADATA_SERVER_DETECTION: 'none', ...options.env } },
   );
   await waitFor(name, () => canConnect(port), 60_000, () => group.logOf(name));
   const url = `http://127.0.0.1:${port}/`;

@@ -52,4 +52,12 @@ describe('the cosvm CLI (dist/cli.js)', () => {
     assert.equal(refused.status, 1);
     assert.equal(refused.stdout, '');
   });
+
+  it('judges a file by the mode it asks for, like the editor does', () => {
+    const konletFile = path.join(dir, 'from-vm.cosvm.yaml');
+    // gcloud's header marks a konlet value: one unnamed container is fine there, not in cloud-init mode.
+    writeFileSync(konletFile, `# DISCLAIMER:\n# x\n\nspec:\n  containers:\n  - image: nginx@sha256:${'a'.repeat(64)}\n`);
+    assert.equal(cosvm('validate', konletFile).status, 0);
+    assert.equal(cosvm('validate', '--mode', 'cloud-init', konletFile).status, 1);
+  });
 });

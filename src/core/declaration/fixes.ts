@@ -26,6 +26,20 @@ function point(line: number, character: number): Range {
   return { start: { line, character }, end: { line, character } };
 }
 
+/** Whether the item at `range` is a block list item (`- …`), not an element of a flow list. */
+function isBlockItem(text: string, range: Range): boolean {
+  const line = text.split(/\r?\n/)[range.start.line] ?? '';
+  return /-\s+$/.test(line.slice(0, range.start.character));
+}
+
+/** A word as a YAML scalar: plain when that reads back as the same string, else double-quoted. */
+function yamlWord(word: string): string {
+  const plain = /^(?:-(?=\S)|[A-Za-z0-9_./=@%+])[A-Za-z0-9_./=@%+:-]*$/.test(word) && !word.endsWith(':');
+  return plain && !/^(y|n|yes|no|on|off|true|false|null|~)$/i.test(word) && !/^[-+]?[0-9.]/.test(word)
+    ? word
+    : JSON.stringify(word);
+}
+
 /** Column of the "- " that introduces a block list item whose content starts at `range`. */
 function dashColumn(text: string, range: Range): number {
   const line = text.split(/\r?\n/)[range.start.line] ?? '';
@@ -47,7 +61,7 @@ export function quickFixes(parsed: ParsedDeclaration, diagnostic: DeclarationDia
     case 'cosvm/volume-not-found':
       return typeof data['volumeName'] === 'string' ? addVolume(parsed, data['volumeName']) : [];
     case 'cosvm/volume-unreferenced':
-      return typeof data['volumeIndex'] === 'number' ? [removeListItem(parsed, `spec.volumes[${data['volumeIndex']}]`, `Remove the unused volume "${String(data['volumeName'])}"`)] : [];
+      return typeof data['volumeIndex'] === 'number' ? removeListItem(parsed, `spec.volumes[${data['volumeIndex']}]`, `Remove the unused volume "${String(data['volumeName'])}"`) : [];
     case 'cosvm/command-whitespace':
       return splitCommand(parsed, data);
     default:
@@ -68,6 +82,8 @@ function addVolume(parsed: ParsedDeclaration, name: string): QuickFix[] {
   const last = count > 0 ? parsed.locations.get(`spec.volumes[${count - 1}]`) : undefined;
   let edit: TextEdit;
   if (volumes && last) {
+    // A flow list (`volumes: [...]`) keeps its shape; the user adds to it by hand.
+    if (!isBlockItem(parsed.text, last.value)) return [];
     const dash = ' '.repeat(dashColumn(parsed.text, last.value));
     edit = { range: point(last.value.end.line + (last.value.end.character > 0 ? 1 : 0), 0), newText: `${item(dash).join('\n')}\n` };
   } else {
@@ -96,12 +112,13 @@ function addVolume(parsed: ParsedDeclaration, name: string): QuickFix[] {
 }
 
 /** Deletes whole lines of one block list item, from its dash to the line before the next item. */
-function removeListItem(parsed: ParsedDeclaration, path: string, title: string): QuickFix {
+function removeListItem(parsed: ParsedDeclaration, path: string, title: string): QuickFix[] {
   const location = parsed.locations.get(path);
-  if (!location) return { title, edits: [] };
+  // Whole-line deletion is right only for a block item; a flow list shares its line with others.
+  if (!location || !isBlockItem(parsed.text, location.value)) return [];
   const start = location.value.start.line;
   const endLine = location.value.end.character === 0 ? location.value.end.line : location.value.end.line + 1;
-  return { title, edits: [{ range: { start: { line: start, character: 0 }, end: { line: endLine, character: 0 } }, newText: '' }] };
+  return [{ title, edits: [{ range: { start: { line: start, character: 0 }, end: { line: endLine, character: 0 } }, newText: '' }] }];
 }
 
 function splitCommand(parsed: ParsedDeclaration, data: Record<string, unknown>): QuickFix[] {
@@ -112,25 +129,27 @@ function splitCommand(parsed: ParsedDeclaration, data: Record<string, unknown>):
   const element = parsed.locations.get(`spec.containers[${index}].${field}[0]`);
   if (!first || !element) return [];
   // Only block lists (`- word`); a flow list keeps its one-line shape and is left to the user.
-  const elementLine = parsed.text.split(/\r?\n/)[element.value.start.line] ?? '';
-  if (!/-\s+$/.test(elementLine.slice(0, element.value.start.character)) && rest.length > 0) return [];
-  if (rest.length === 0) return [{ title: 'Remove the surrounding whitespace', edits: [{ range: element.value, newText: first }], preferred: true }];
+  if (!isBlockItem(parsed.text, element.value) && rest.length > 0) return [];
+  // Words with quotes in them were probably meant for a shell; splitting on spaces would change them.
+  if (words.some((word) => /["']/.test(word))) return [];
+  if (rest.length === 0) return [{ title: 'Remove the surrounding whitespace', edits: [{ range: element.value, newText: yamlWord(first) }], preferred: true }];
   const dash = ' '.repeat(dashColumn(parsed.text, element.value));
   if (field === 'args') {
-    return [{ title: `Split into ${words.length} arguments`, edits: [{ range: element.value, newText: words.join(`\n${dash}- `) }], preferred: true }];
+    return [{ title: `Split into ${words.length} arguments`, edits: [{ range: element.value, newText: words.map(yamlWord).join(`\n${dash}- `) }], preferred: true }];
   }
   const container = parsed.declaration.spec?.containers?.[index];
-  const edits: TextEdit[] = [{ range: element.value, newText: first }];
+  const edits: TextEdit[] = [{ range: element.value, newText: yamlWord(first) }];
   const firstArg = parsed.locations.get(`spec.containers[${index}].args[0]`);
   if (container?.args?.length && firstArg) {
+    if (!isBlockItem(parsed.text, firstArg.value)) return [];
     const argDash = ' '.repeat(dashColumn(parsed.text, firstArg.value));
-    edits.push({ range: { start: firstArg.value.start, end: firstArg.value.start }, newText: `${rest.join(`\n${argDash}- `)}\n${argDash}- ` });
+    edits.push({ range: { start: firstArg.value.start, end: firstArg.value.start }, newText: `${rest.map(yamlWord).join(`\n${argDash}- `)}\n${argDash}- ` });
   } else {
     const commandKey = parsed.locations.get(`spec.containers[${index}].command`);
     const keyIndent = lineIndent(parsed.text, commandKey?.key?.start.line ?? element.value.start.line);
     const keyColumn = commandKey?.key?.start.character ?? keyIndent.length;
     const insertLine = element.value.end.line + 1;
-    edits.push({ range: point(insertLine, 0), newText: `${' '.repeat(keyColumn)}args:\n${rest.map((w) => `${dash}- ${w}`).join('\n')}\n` });
+    edits.push({ range: point(insertLine, 0), newText: `${' '.repeat(keyColumn)}args:\n${rest.map((w) => `${dash}- ${yamlWord(w)}`).join('\n')}\n` });
   }
   return [{ title: `Split into command "${first}" and ${rest.length} argument${rest.length === 1 ? '' : 's'}`, edits, preferred: true }];
 }

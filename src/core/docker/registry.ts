@@ -2,7 +2,7 @@
  * Reads a manifest digest straight from a registry (distribution v2 API), to check a digest captured from
  * a push against the registry's own answer.
  */
-import { DockerError } from '../errors';
+import { CancelledError, DockerError } from '../errors';
 import { parseImageRef } from './imageRef';
 import type { RegistryAuth } from './engine';
 
@@ -34,6 +34,7 @@ export async function fetchManifestDigest(reference: string, options: ManifestDi
   try {
     response = await fetch(url, { method: 'HEAD', headers, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
+    if (options.signal?.aborted) throw new CancelledError('Reading the digest');
     throw new DockerError('docker/push-failed', `The registry ${ref.registry} could not be reached.`, { cause: error });
   }
   if (response.status === 401 || response.status === 403) {

@@ -4,7 +4,7 @@
  */
 import { throwIfAborted } from '../errors';
 import type { ComputeClients } from './computeClients';
-import { deployInfo, type MetadataItem } from './deployInfo';
+import { deployInfo, type ImagesMemo, type MetadataItem } from './deployInfo';
 import { normaliseGceError } from './errors';
 import { lastSegment, type InstanceRef, type InstanceSummary, type ManagedInstanceSummary, type MigSummary, type TemplateSummary } from './model';
 import { operationOf, waitForOperation } from './operations';
@@ -34,8 +34,8 @@ interface RawInstance {
   creationTimestamp?: string | null;
 }
 
-export function toInstanceSummary(project: string, raw: RawInstance): InstanceSummary {
-  const info = deployInfo(raw.metadata?.items);
+export function toInstanceSummary(project: string, raw: RawInstance, memo?: ImagesMemo): InstanceSummary {
+  const info = deployInfo(raw.metadata?.items, memo);
   const nic = raw.networkInterfaces?.[0];
   return {
     project,
@@ -67,6 +67,7 @@ export interface ListOptions {
 export async function listInstances(clients: ComputeClients, project: string, options: ListOptions = {}): Promise<InstanceSummary[]> {
   const all: InstanceSummary[] = [];
   const what = `Listing the instances of ${project}`;
+  const memo: ImagesMemo = new Map();
   let pageToken: string | undefined;
   try {
     do {
@@ -77,7 +78,7 @@ export async function listInstances(clients: ComputeClients, project: string, op
       };
       throwIfAborted(options.signal, 'Listing instances');
       for (const scoped of Object.values(page.items ?? {})) {
-        const batch = (scoped.instances ?? []).map((raw) => toInstanceSummary(project, raw));
+        const batch = (scoped.instances ?? []).map((raw) => toInstanceSummary(project, raw, memo));
         if (batch.length === 0) continue;
         all.push(...batch);
         options.onBatch?.(batch);

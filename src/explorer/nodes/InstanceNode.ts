@@ -42,15 +42,15 @@ export class InstanceNode implements ExplorerNode {
   tooltip(): vscode.MarkdownString {
     const { instance } = this;
     const rows = [
-      ['Status', instance.status],
-      ['Zone', instance.zone],
-      ['Machine type', instance.machineType],
-      ['Deploy mode', instance.deployMode],
-      ['Images', instance.images.join(', ') || '—'],
-      ['External IP', instance.natIP ?? '—'],
-      ['Internal IP', instance.internalIP ?? '—'],
-      ['Labels', Object.entries(instance.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—'],
-      ['Created', instance.creationTimestamp ?? '—'],
+      [vscode.l10n.t('Status'), instance.status],
+      [vscode.l10n.t('Zone'), instance.zone],
+      [vscode.l10n.t('Machine type'), instance.machineType],
+      [vscode.l10n.t('Deploy mode'), instance.deployMode],
+      [vscode.l10n.t('Images'), instance.images.join(', ') || '—'],
+      [vscode.l10n.t('External IP'), instance.natIP ?? '—'],
+      [vscode.l10n.t('Internal IP'), instance.internalIP ?? '—'],
+      [vscode.l10n.t('Labels'), Object.entries(instance.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—'],
+      [vscode.l10n.t('Created'), instance.creationTimestamp ?? '—'],
     ];
     const markdown = new vscode.MarkdownString(`**${instance.name}**\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | \`${v}\` |`).join('\n')}`);
     markdown.supportThemeIcons = true;

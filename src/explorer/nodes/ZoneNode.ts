@@ -21,7 +21,8 @@ export class ZoneNode implements ExplorerNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('globe');
     const running = this.instances.filter((i) => i.status === 'RUNNING').length;
-    item.description = vscode.l10n.t('{0} instances, {1} running', this.instances.length, running);
+    item.description =
+      this.instances.length === 1 ? vscode.l10n.t('1 instance, {0} running', running) : vscode.l10n.t('{0} instances, {1} running', this.instances.length, running);
     item.contextValue = 'zone';
     return item;
   }

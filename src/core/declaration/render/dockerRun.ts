@@ -11,7 +11,12 @@ export type RunStyle =
   /** In the foreground under a systemd unit, which owns restarts and collects the output in the journal. */
   | 'unit';
 
-const dockerRestart: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
+const restartValues: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
+
+/** The declaration's restart policy as Docker's `--restart` and systemd's `Restart=` both spell it. */
+export function restartValue(policy: string | undefined): string {
+  return restartValues[policy ?? 'Always'] ?? 'always';
+}
 
 /** Where a persistent disk is mounted on the host by our cloud-init and startup-script renderings. */
 export function diskMountPoint(disk: NonNullable<Volume['gcePersistentDisk']>): string {
@@ -28,7 +33,7 @@ export function dockerRunArgs(spec: DeclarationSpec, containerIndex: number, sty
   if (!container) throw new Error(`No container at index ${containerIndex}`);
   const name = containerName(container, containerIndex);
   const argv = ['run', style === 'detached' ? '-d' : '--rm', '--name', name, '--network', 'host'];
-  if (style === 'detached') argv.push('--restart', dockerRestart[spec.restartPolicy ?? 'Always'] ?? 'always');
+  if (style === 'detached') argv.push('--restart', restartValue(spec.restartPolicy));
   if (container.securityContext?.privileged) argv.push('--privileged');
   if (container.stdin) argv.push('-i');
   if (container.tty) argv.push('-t');

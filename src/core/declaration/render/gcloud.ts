@@ -13,8 +13,9 @@ export function renderGcloud(spec: DeclarationSpec, instanceName: string): strin
   for (const arg of [...commandRest, ...(container?.args ?? [])]) argv.push(`--container-arg=${arg}`);
   for (const variable of container?.env ?? []) {
     const pair = `${variable.name ?? ''}=${variable.value ?? ''}`;
-    // gcloud splits --container-env on commas; `^;^` switches the delimiter (gcloud topic escaping).
-    argv.push(`--container-env=${pair.includes(',') ? `^;^${pair}` : pair}`);
+    // gcloud splits --container-env on commas; `^D^` switches to a delimiter D the value lacks (gcloud topic escaping).
+    const delimiter = [';', '|', '~', '#', '@'].find((d) => !pair.includes(d)) ?? '\u0001';
+    argv.push(`--container-env=${pair.includes(',') ? `^${delimiter}^${pair}` : pair}`);
   }
   const volumes = new Map((spec.volumes ?? []).map((v) => [v.name ?? '', v]));
   for (const mount of container?.volumeMounts ?? []) {

@@ -5,7 +5,7 @@
  */
 import { shellQuote as shellWord } from '../../shell';
 import type { DeclarationSpec } from '../model';
-import { containerName, dockerRunArgs } from './dockerRun';
+import { containerName, diskMountPoint, dockerRunArgs, restartValue } from './dockerRun';
 import { googleRegistryHost } from './registryAuth';
 
 export const cosvmStateDir = '/var/lib/cosvm';
@@ -14,18 +14,21 @@ export function unitName(containerNameValue: string): string {
   return `cosvm-${containerNameValue}.service`;
 }
 
-const systemdRestart: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
 
 /** Quotes one word for an ExecStart= line: C-style escapes, `%` and `$` doubled (systemd.service(5), systemd.unit(5)). */
 export function systemdQuote(word: string): string {
   if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
+  // (the plain set above has no control characters, quotes, `%` or `$`)
   const escaped = word
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
     .replace(/%/g, '%%')
-    .replace(/\$/g, '$$$$');
+    .replace(/\$/g, '$$$$')
+    // systemd ends a line at CR or NUL too: escape every other control character.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return `"${escaped}"`;
 }
 
@@ -48,7 +51,7 @@ export function renderUnit(spec: DeclarationSpec, index: number): { name: string
     ...(registry ? [`ExecStartPre=/usr/bin/docker-credential-gcr configure-docker --registries=${registry}`] : []),
     `ExecStart=${run}`,
     `ExecStop=/usr/bin/docker stop ${systemdQuote(name)}`,
-    `Restart=${systemdRestart[spec.restartPolicy ?? 'Always'] ?? 'always'}`,
+    `Restart=${restartValue(spec.restartPolicy)}`,
     'RestartSec=5',
     '',
     '[Install]',
@@ -67,14 +70,15 @@ export function hostPreparation(spec: DeclarationSpec): string[] {
     const disk = volume.gcePersistentDisk;
     if (disk?.pdName) {
       const device = `/dev/disk/by-id/google-${disk.pdName}${disk.partition && disk.partition > 0 ? `-part${disk.partition}` : ''}`;
-      const target = `/mnt/disks/${disk.pdName}${disk.partition && disk.partition > 0 ? `-part${disk.partition}` : ''}`;
+      const target = diskMountPoint(disk);
       if (mounted.has(target)) continue;
       mounted.add(target);
       const readOnly = (spec.containers ?? []).every((c) => (c.volumeMounts ?? []).filter((m) => m.name === volume.name).every((m) => m.readOnly));
-      // As konlet does: format a blank disk as ext4, check an existing one, then mount it.
+      // As konlet does: format a blank disk as ext4, check an existing one, then mount it. fsck exits 1
+      // when it repaired something, which must not stop a `set -e` startup script.
       commands.push(
         `mkdir -p ${shellWord(target)}`,
-        `mountpoint -q ${shellWord(target)} || { blkid ${shellWord(device)} >/dev/null || mkfs.ext4 -q ${shellWord(device)}; fsck.ext4 -p ${shellWord(device)}; mount -o ${readOnly ? 'ro' : 'rw'} ${shellWord(device)} ${shellWord(target)}; }`,
+        `mountpoint -q ${shellWord(target)} || { blkid ${shellWord(device)} >/dev/null || mkfs.ext4 -q ${shellWord(device)}; fsck.ext4 -p ${shellWord(device)} || [ $? -le 1 ]; mount -o ${readOnly ? 'ro' : 'rw'} ${shellWord(device)} ${shellWord(target)}; }`,
       );
     }
   }

@@ -133,6 +133,9 @@ export const volumeDefinitions: Rule = ({ parsed, at, report }) => {
     }
     if (volume.hostPath && !volume.hostPath.path) {
       report({ severity: 'error', code: 'cosvm/host-path-missing', message: 'hostPath needs a path.', range: at(`${path}.hostPath`, 'key') });
+    } else if (volume.hostPath?.path && /[:,]/.test(volume.hostPath.path)) {
+      // Docker's `-v SRC:DST` and gcloud's `host-path=…,mount-path=…` both split on these.
+      report({ severity: 'error', code: 'cosvm/host-path-chars', message: `hostPath "${volume.hostPath.path}" contains ":" or ",", which Docker's bind syntax cannot carry.`, range: at(`${path}.hostPath.path`) });
     }
   });
 };

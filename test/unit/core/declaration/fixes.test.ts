@@ -64,4 +64,20 @@ describe('quick fixes', () => {
     assert.match(fix(volume('    emptyDir:\n      medium: memory\n'), 'cosvm/emptydir-medium'), /medium: Memory/);
     assert.match(fix(volume('    gcePersistentDisk:\n      pdName: d\n      fsType: xfs\n'), 'cosvm/fs-type'), /fsType: ext4/);
   });
+
+  it('quotes split words that YAML would read as something else', () => {
+    const fixed = fix(base('    command:\n    - "redis-server --port 6379 key: yes"\n'), 'cosvm/command-whitespace');
+    assert.match(fixed, /    command:\n    - redis-server\n    args:\n    - --port\n    - "6379"\n    - "key:"\n    - "yes"\n$/);
+  });
+
+  it('offers no line-based fix for flow-style lists, which would corrupt them', () => {
+    const flow = base('    volumeMounts:\n    - name: b\n      mountPath: /b\n    - name: data\n      mountPath: /data\n  volumes: [{name: a, emptyDir: {medium: Memory}}, {name: b, emptyDir: {medium: Memory}}]\n');
+    const parsed = parseDeclaration(flow);
+    const diagnostics = validateParsed(parsed, { mode: 'konlet' });
+    for (const code of ['cosvm/volume-unreferenced', 'cosvm/volume-not-found']) {
+      const diagnostic = diagnostics.find((d) => d.code === code);
+      assert.ok(diagnostic, code);
+      assert.deepEqual(quickFixes(parsed, diagnostic), [], code);
+    }
+  });
 });

@@ -52,6 +52,8 @@ describe('declaration renderers', () => {
     assert.equal(systemdQuote('plain/word'), 'plain/word');
     assert.equal(systemdQuote('a b'), '"a b"');
     assert.equal(systemdQuote('50% of $HOME "x"\\'), '"50%% of $$HOME \\"x\\"\\\\"');
+    // systemd ends a line at CR and NUL too: no raw control character may reach a unit file.
+    assert.equal(systemdQuote('a\rExecStartPre=/bin/sh\u0000'), '"a\\x0dExecStartPre=/bin/sh\\x00"');
   });
 
   it('renders one unit per container in cloud-init, with registry auth only for Google registries', () => {

@@ -68,6 +68,11 @@ describe('declaration validation', () => {
     assert.equal(classifyHostPath('/opt/app')?.severity, 'error');
   });
 
+  it('rejects host paths that Docker\'s bind syntax cannot carry', () => {
+    const text = one('    volumeMounts:\n    - name: v\n      mountPath: /v\n  volumes:\n  - name: v\n    hostPath:\n      path: /var/a,mode=rw:b\n');
+    assert.ok(codes(text).includes('cosvm/host-path-chars'));
+  });
+
   it('rejects a declaration over the 256 KiB metadata limit', () => {
     const env = Array.from({ length: 4000 }, (_, i) => `    - name: VAR_${i}\n      value: ${'x'.repeat(60)}\n`).join('');
     assert.ok(codes(one(`    env:\n${env}`)).includes('cosvm/metadata-too-large'));
