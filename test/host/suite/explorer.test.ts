@@ -27,15 +27,16 @@ describe('COS explorer on the emulated project', function () {
 
   before(async function () {
     if (!process.env['COSVM_TEST_EMULATOR_URL']) this.skip();
+    // The endpoint is machine-scoped (a workspace must not redirect the user's token), so it goes to user settings.
     const configuration = vscode.workspace.getConfiguration('cosvm');
-    await configuration.update('computeEndpoint', process.env['COSVM_TEST_EMULATOR_URL'], vscode.ConfigurationTarget.Workspace);
+    await configuration.update('computeEndpoint', process.env['COSVM_TEST_EMULATOR_URL'], vscode.ConfigurationTarget.Global);
     await configuration.update('projects', [project], vscode.ConfigurationTarget.Workspace);
     api = (await vscode.extensions.getExtension<CosvmApi>('cosvm.cosvm')?.activate()) as CosvmApi;
   });
 
   after(async () => {
     const configuration = vscode.workspace.getConfiguration('cosvm');
-    await configuration.update('computeEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
+    await configuration.update('computeEndpoint', undefined, vscode.ConfigurationTarget.Global);
     await configuration.update('projects', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
@@ -102,7 +103,7 @@ describe('COS explorer on the emulated project', function () {
 
   it('without credentials, says what to do inside the tree, with no error pop-ups', async () => {
     const configuration = vscode.workspace.getConfiguration('cosvm');
-    await configuration.update('computeEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
+    await configuration.update('computeEndpoint', undefined, vscode.ConfigurationTarget.Global);
     await configuration.update('projects', ['cosvm-no-credentials'], vscode.ConfigurationTarget.Workspace);
     try {
       await until('the project without credentials', async () => ((await api.explorer.children()).some((n) => n.label === 'cosvm-no-credentials') ? true : undefined));
@@ -110,7 +111,7 @@ describe('COS explorer on the emulated project', function () {
       const shown = await api.explorer.children('projects/cosvm-no-credentials/instances');
       assert.deepEqual(shown.map((n) => n.label), ['No Google Cloud credentials. Click to sign in with gcloud.']);
     } finally {
-      await configuration.update('computeEndpoint', process.env['COSVM_TEST_EMULATOR_URL'], vscode.ConfigurationTarget.Workspace);
+      await configuration.update('computeEndpoint', process.env['COSVM_TEST_EMULATOR_URL'], vscode.ConfigurationTarget.Global);
       await configuration.update('projects', [project], vscode.ConfigurationTarget.Workspace);
     }
   });
