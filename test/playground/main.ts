@@ -18,7 +18,8 @@ import { installExtension } from '../support/workbench';
 async function main(): Promise<void> {
   const portArg = process.argv.indexOf('--port');
   const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : undefined;
-  const group = new ProcessGroup('cosvm-playground-');
+  // Tests name the run directory, so they can check that nothing of this very run outlives it.
+  const group = new ProcessGroup(process.env['COSVM_RUN_PREFIX'] ?? 'cosvm-playground-');
   let stopping = false;
   let closeEmulator: () => Promise<void> = () => Promise.resolve();
   const stop = async () => {
