@@ -98,6 +98,19 @@ export interface SshdService {
   authorizedKeysPath: string;
 }
 
+/** sshd settings every test sshd shares: keys only, no PAM, forwarding and SFTP on. */
+export const sshdCommonConfig: readonly string[] = [
+  'UsePAM no',
+  'PasswordAuthentication no',
+  'KbdInteractiveAuthentication no',
+  'PermitRootLogin prohibit-password',
+  // The key files live in a temp dir that sshd's ownership checks would reject.
+  'StrictModes no',
+  'AllowTcpForwarding yes',
+  'Subsystem sftp internal-sftp',
+  'LogLevel VERBOSE',
+];
+
 /** An OpenSSH sshd on its own 127.0.0.N address, as one emulated VM has. */
 export async function startSshd(group: ProcessGroup, name = 'sshd', host = randomLoopbackAddress()): Promise<SshdService> {
   const dir = path.join(group.runDir, name);
@@ -119,15 +132,7 @@ export async function startSshd(group: ProcessGroup, name = 'sshd', host = rando
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${authorizedKeysPath}`,
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password',
-      // The key files live in a temp dir that sshd's ownership checks would reject.
-      'StrictModes no',
-      'AllowTcpForwarding yes',
-      'Subsystem sftp internal-sftp',
-      'LogLevel VERBOSE',
+      ...sshdCommonConfig,
       '',
     ].join('\n'),
   );

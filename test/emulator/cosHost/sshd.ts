@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { shellQuote } from '../../../src/core/shell';
 import { canConnect, run, type ProcessGroup } from '../../support/processes';
 import type { AuthorizedKey } from './sshKeys';
+import { sshdCommonConfig } from '../../support/services';
 
 export interface HostKey {
   /** `ssh-ed25519`, `ecdsa-sha2-nistp256`: the guest attribute key. */
@@ -161,15 +162,8 @@ export class InstanceSshd {
         // Only /bin/sh is checked for safe ownership; the script itself sits under /tmp.
         `AuthorizedKeysCommand /bin/sh ${this.file('ssh', 'authorized-keys.sh')} %u ${this.file('ssh', 'keys.tsv')}`,
         'AuthorizedKeysCommandUser root',
-        'UsePAM no',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PermitRootLogin prohibit-password',
-        'StrictModes no',
-        'AllowTcpForwarding yes',
-        'Subsystem sftp internal-sftp',
+        ...sshdCommonConfig,
         `SetEnv PATH=${this.file('bin')}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-        'LogLevel VERBOSE',
         '',
       ].join('\n'),
     );
