@@ -44,6 +44,14 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     this.changed.fire(node);
   }
 
+  /** What the minute poll does: list each project's instances again, nothing else. */
+  refreshInstances(): void {
+    for (const [project, inventory] of this.inventories) {
+      inventory.reset('instances');
+      this.changed.fire(this.nodes.get(`projects/${project}/instances`));
+    }
+  }
+
   node(id: string): ExplorerNode | undefined {
     return this.nodes.get(id);
   }

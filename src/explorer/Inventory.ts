@@ -97,11 +97,12 @@ export class ProjectInventory implements vscode.Disposable {
     }
   }
 
-  /** Forgets everything; the next read lists again. */
-  reset(): void {
+  /** Forgets what it knows (only the instances, for the minute poll); the next read lists again. */
+  reset(what: 'all' | 'instances' = 'all'): void {
     this.controller.abort();
     this.controller = new AbortController();
     this.instances = { state: 'idle' };
+    if (what === 'instances') return;
     this.templates = { state: 'idle' };
     this.migs = { state: 'idle' };
   }

@@ -17,6 +17,8 @@ export class RefreshManager implements vscode.Disposable {
   constructor(
     private readonly view: vscode.TreeView<ExplorerNode>,
     private readonly refreshNode: (node: ExplorerNode | undefined, reload: boolean) => void,
+    /** The poll: instances change by themselves (MIGs, other people); templates and MIG lists rarely do. */
+    private readonly poll: () => void,
   ) {
     this.disposables.push(view.onDidChangeVisibility(({ visible }) => this.setPolling(visible)));
     this.setPolling(view.visible);
@@ -45,7 +47,7 @@ export class RefreshManager implements vscode.Disposable {
 
   private setPolling(visible: boolean): void {
     clearInterval(this.poller);
-    this.poller = visible ? setInterval(() => this.view.visible && this.soon(undefined), pollMs) : undefined;
+    this.poller = visible ? setInterval(() => this.view.visible && this.poll(), pollMs) : undefined;
   }
 
   dispose(): void {

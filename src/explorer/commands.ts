@@ -6,7 +6,7 @@ import { CancelledError, CosvmError } from '../core/errors';
 import type { InstanceRef, InstanceSummary } from '../core/gce/model';
 import { getInstance, instanceAction, type InstanceAction } from '../core/gce/resources';
 import type { Ctx } from '../ctx';
-import { declarationUri } from './declarationDocuments';
+import { declarationUri, type DeclarationDocuments } from './declarationDocuments';
 import type { ExplorerProvider } from './ExplorerProvider';
 import { InstanceNode } from './nodes/InstanceNode';
 import type { RefreshManager } from './RefreshManager';
@@ -42,7 +42,7 @@ const actionTitles = (): Record<InstanceAction, string> => ({
   delete: vscode.l10n.t('Delete Instance'),
 });
 
-export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, refresh: RefreshManager, projects: () => string[]): void {
+export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, refresh: RefreshManager, projects: () => string[], documents: DeclarationDocuments): void {
   const lifecycle = (action: InstanceAction) => ({
     title: actionTitles()[action],
     run: async (actionContext: { signal: AbortSignal }, node?: unknown, options?: unknown) => {
@@ -134,7 +134,10 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
       title: vscode.l10n.t('Open Declaration'),
       run: async (_action, node?: unknown) => {
         const i = await targetInstance(ctx, provider, projects, node);
-        const document = await vscode.workspace.openTextDocument(declarationUri(i.project, i.zone, i.name));
+        const uri = declarationUri(i.project, i.zone, i.name);
+        // An already open copy may be stale: the instance may have been redeployed since.
+        documents.reload(uri);
+        const document = await vscode.workspace.openTextDocument(uri);
         await vscode.languages.setTextDocumentLanguage(document, 'yaml');
         await vscode.window.showTextDocument(document, { preview: true });
       },

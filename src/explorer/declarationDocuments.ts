@@ -9,8 +9,17 @@ export function declarationUri(project: string, zone: string, name: string): vsc
   return vscode.Uri.from({ scheme: declarationScheme, path: `/${project}/${zone}/${name}.cosvm.yaml` });
 }
 
-export function declarationDocuments(ctx: Ctx): vscode.TextDocumentContentProvider {
+/** Serves instance declarations; `reload` makes an open document fetch again (it may have been redeployed). */
+export interface DeclarationDocuments extends vscode.TextDocumentContentProvider, vscode.Disposable {
+  reload(uri: vscode.Uri): void;
+}
+
+export function declarationDocuments(ctx: Ctx): DeclarationDocuments {
+  const changed = new vscode.EventEmitter<vscode.Uri>();
   return {
+    onDidChange: changed.event,
+    reload: (uri) => changed.fire(uri),
+    dispose: () => changed.dispose(),
     async provideTextDocumentContent(uri, token) {
       const [, project, zone, file] = uri.path.split('/');
       if (!project || !zone || !file) return '';

@@ -16,10 +16,17 @@ export function register(ctx: Ctx): ExplorerApi {
   const projects = new ProjectSource(ctx.config);
   const provider = ctx.own(new ExplorerProvider(ctx, () => projects.projects()));
   const view = ctx.own(vscode.window.createTreeView('cosvm.views.explorer', { treeDataProvider: provider, showCollapseAll: true }));
-  const refresh = ctx.own(new RefreshManager(view, (node, reload) => provider.refresh(node, reload)));
-  ctx.own(vscode.workspace.registerTextDocumentContentProvider(declarationScheme, declarationDocuments(ctx)));
+  const refresh = ctx.own(
+    new RefreshManager(
+      view,
+      (node, reload) => provider.refresh(node, reload),
+      () => provider.refreshInstances(),
+    ),
+  );
+  const documents = ctx.own(declarationDocuments(ctx));
+  ctx.own(vscode.workspace.registerTextDocumentContentProvider(declarationScheme, documents));
   ctx.own(ctx.config.onDidChange((keys) => (keys.has('projects') || keys.has('computeEndpoint')) && refresh.now()));
-  registerExplorerCommands(ctx, provider, refresh, () => projects.projects());
+  registerExplorerCommands(ctx, provider, refresh, () => projects.projects(), documents);
   // Reading the gcloud config is a small file read; redraw once it is known.
   void projects.init().then(() => provider.refresh(undefined, false));
   return {
