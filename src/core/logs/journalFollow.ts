@@ -1,0 +1,113 @@
+/**
+ * Follows a remote journal over SSH and survives disconnects without losing or repeating an entry: it
+ * reads `journalctl -o export` (which carries `__CURSOR` and is far cheaper than JSON), remembers the last
+ * cursor, and after a drop reconnects with backoff and resumes with `--after-cursor`.
+ *
+ * The remote command runs without a pty (a pty would rewrite the export format's line breaks), so it is
+ * wrapped to die with the channel: `cat` waits on stdin, and when the channel or connection closes, stdin
+ * ends and the wrapper kills journalctl (without that, OpenSSH leaves it running; gce-api-notes.md §6).
+ */
+import type { Client } from 'ssh2';
+import { isCancelled } from '../errors';
+import { shellQuote } from '../shell';
+import { journalctlCommand, type JournalQuery } from './journalctl';
+import { JournalExportParser, type JournalEntry } from './journalExport';
+
+export interface FollowOptions {
+  /** Opens a ready SSH connection (host keys checked by the caller). */
+  connect: (signal: AbortSignal) => Promise<Client>;
+  query: Omit<JournalQuery, 'follow' | 'afterCursor'>;
+  onEntries: (entries: JournalEntry[]) => void;
+  /** Connection state changes, for a status line; `error` says why it dropped. */
+  onStatus?: (status: 'connected' | 'reconnecting', error?: unknown) => void;
+  signal: AbortSignal;
+  /** Reconnect delays: doubled from `initialMs` up to `maxMs`, reset after data arrives. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** The remote command: journalctl in the background, ended when the channel's stdin closes. */
+export function followCommand(query: JournalQuery): string {
+  const journalctl = journalctlCommand({ ...query, follow: true });
+  return `sh -c ${shellQuote(`${journalctl} & pid=$!; cat >/dev/null; kill $pid 2>/dev/null`)}`;
+}
+
+/** Resolves when `signal` aborts; never rejects for connection trouble, which it rides out. */
+export async function followJournal(options: FollowOptions): Promise<void> {
+  const { initialMs, maxMs } = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
+  let cursor: string | undefined;
+  let delay = initialMs;
+  while (!options.signal.aborted) {
+    let client: Client | undefined;
+    // A connection that ends for any reason is followed by a new one that resumes after the last cursor.
+    try {
+      client = await options.connect(options.signal);
+      options.onStatus?.('connected');
+      const query: JournalQuery = cursor ? { ...options.query, lines: undefined, afterCursor: cursor } : options.query;
+      await streamOnce(client, followCommand(query), options.signal, (entries) => {
+        const last = entries[entries.length - 1];
+        if (last) cursor = last.cursor;
+        delay = initialMs;
+        options.onEntries(entries);
+      });
+      if (options.signal.aborted) return;
+      options.onStatus?.('reconnecting');
+    } catch (error) {
+      if (options.signal.aborted || isCancelled(error)) return;
+      options.onStatus?.('reconnecting', error);
+    } finally {
+      client?.end();
+    }
+    await sleep(delay, options.signal);
+    delay = Math.min(maxMs, delay * 2);
+  }
+}
+
+/** Runs the follow command on one connection until the channel or the connection ends. */
+function streamOnce(client: Client, command: string, signal: AbortSignal, onEntries: (entries: JournalEntry[]) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const parser = new JournalExportParser();
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      client.removeListener('close', onClose);
+      client.removeListener('error', onError);
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error('The SSH connection failed.'));
+    };
+    const onClose = () => finish();
+    const onError = (error: Error) => finish(error);
+    const onAbort = () => finish();
+    signal.addEventListener('abort', onAbort, { once: true });
+    client.once('close', onClose);
+    client.once('error', onError);
+    client.exec(command, (error, channel) => {
+      if (error) {
+        finish(error);
+        return;
+      }
+      // Entries arrive whole only after their blank line; a partial one waits in the parser and is
+      // read again after the cursor on the next connection, so nothing repeats.
+      channel.on('data', (chunk: Buffer) => {
+        const entries = parser.push(chunk);
+        if (entries.length > 0) onEntries(entries);
+      });
+      channel.stderr.on('data', () => undefined);
+      channel.on('close', () => finish());
+      signal.addEventListener('abort', () => channel.end(), { once: true });
+    });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
