@@ -8,7 +8,8 @@ import { CancelledError, GceError } from '../errors';
 /** gRPC code → the HTTP status Compute answered (google-gax status.js, inverted for the codes it maps). */
 const httpByGrpc: Record<number, number> = { 3: 400, 16: 401, 7: 403, 5: 404, 10: 409, 9: 412, 8: 429, 1: 499, 12: 501, 14: 503, 4: 504, 13: 500 };
 
-function messageOf(raw: string): string {
+/** Google's `error.message` from a JSON error body, else the text as it is. */
+export function messageOf(raw: string): string {
   // A GaxiosError carries the JSON body as its message.
   if (raw.startsWith('{')) {
     try {

@@ -5,6 +5,7 @@
  * token; 429 and 5xx are retried here, since that is what the client would do for idempotent reads.
  */
 import { CancelledError, GceError } from '../errors';
+import { messageOf } from './errors';
 
 export interface RestContext {
   restBase: string;
@@ -30,13 +31,7 @@ export async function getJson(context: RestContext, path: string, query: Record<
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       continue;
     }
-    let message = body.slice(0, 500);
-    try {
-      const parsed = JSON.parse(body) as { error?: { message?: unknown } };
-      if (typeof parsed.error?.message === 'string') message = parsed.error.message;
-    } catch {
-      // not Google's JSON error body; keep the text
-    }
+    const message = messageOf(body).slice(0, 500);
     const code = response.status === 401 ? 'gce/no-credentials' : response.status === 404 ? 'gce/not-found' : 'gce/request-failed';
     throw new GceError(code, `${what}: ${message}`, response.status, { detail: body.slice(0, 2000) });
   }
