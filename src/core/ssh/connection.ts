@@ -59,6 +59,10 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
         );
       } else if (error.level === 'client-authentication') {
         reject(new SshError('ssh/auth-failed', `${where} refused the SSH key.`, { cause: error }));
+      } else if (error.code === 'ECONNREFUSED') {
+        reject(new SshError('ssh/port-closed', `Nothing answers on port ${config.port} of ${target.host}: sshd is not running yet, or a firewall rule rejects it.`, { cause: error }));
+      } else if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT' || error.code === 'EHOSTUNREACH') {
+        reject(new SshError('ssh/connect-failed', `${where} did not answer in time: check that a firewall rule allows port ${config.port} from your address.`, { cause: error }));
       } else {
         reject(new SshError('ssh/connect-failed', `Could not connect to ${where}: ${error.code ?? error.message}.`, { cause: error }));
       }

@@ -190,7 +190,7 @@ describe('COS host: an emulated instance as a small COS machine', function () {
     const fingerprint = a.io.hostKeyFingerprint();
     await host.stop(a.instance, a.io);
     assert.equal(await containerState(docker, 'vm-a--web'), undefined);
-    await assert.rejects(ssh(a), (error: unknown) => isCosvmError(error) && error.code === 'ssh/connect-failed');
+    await assert.rejects(ssh(a), (error: unknown) => isCosvmError(error) && error.code === 'ssh/port-closed');
     assert.match(a.io.serial, /reboot: Power down/);
 
     const io = new RecordingIo();
