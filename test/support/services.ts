@@ -4,7 +4,8 @@
  * and journal files written by systemd-journal-remote.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -96,6 +97,11 @@ export interface SshdService {
   hostKeyFingerprint: string;
   hostPublicKey: string;
   authorizedKeysPath: string;
+  /**
+   * Stops sshd and its connections, as a reboot of the VM would, and starts it again on the same address
+   * with the same host key.
+   */
+  restart(): Promise<void>;
 }
 
 /** sshd settings every test sshd shares: keys only, no PAM, forwarding and SFTP on. */
@@ -136,8 +142,12 @@ export async function startSshd(group: ProcessGroup, name = 'sshd', host = rando
       '',
     ].join('\n'),
   );
-  group.spawn(name, '/usr/sbin/sshd', ['-f', config, '-D', '-e']);
-  await waitFor(name, () => canConnect(port, host), 20_000, () => group.logOf(name));
+  const start = async () => {
+    const started = group.spawn(name, '/usr/sbin/sshd', ['-f', config, '-D', '-e']);
+    await waitFor(name, () => canConnect(port, host), 20_000, () => group.logOf(name));
+    return started;
+  };
+  let daemon = await start();
   const hostPublicKey = (await readText(`${hostKey}.pub`)).trim();
   const fingerprint = (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`])).split(/\s+/)[1] ?? '';
   return {
@@ -149,7 +159,35 @@ export async function startSshd(group: ProcessGroup, name = 'sshd', host = rando
     hostKeyFingerprint: fingerprint,
     hostPublicKey,
     authorizedKeysPath,
+    async restart() {
+      // The per-connection processes are children of the listener; a plain SIGTERM would leave them running.
+      await stopTree(daemon.child);
+      daemon = await start();
+    },
   };
+}
+
+/** SIGKILLs a process we started and its descendants (found through /proc), and waits until it exits. */
+async function stopTree(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const descendants = (pid: number): number[] => {
+    let children: number[] = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      // already gone
+    }
+    return children.flatMap((c) => [c, ...descendants(c)]);
+  };
+  for (const pid of [child.pid, ...descendants(child.pid)]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await exited;
 }
 
 function randomLoopbackAddress(): string {

@@ -1,0 +1,192 @@
+/**
+ * A `-L`-style local port forward over the shared SSH connection: each accepted socket becomes one
+ * `direct-tcpip` channel (`forwardOut`). The connection is asked for per socket, so after a drop the next
+ * socket reconnects the session, while sockets that were open on the dropped connection are ended.
+ * ssh2 ties its channel window to the stream (gce-api-notes.md §6), so piping is the backpressure.
+ */
+import * as net from 'node:net';
+import type { Client, ClientChannel } from 'ssh2';
+import { SshError } from '../errors';
+
+export interface TunnelSpec {
+  localPort: number;
+  remotePort: number;
+  /** As seen from the VM; default `127.0.0.1`. */
+  remoteHost?: string;
+  /** Where we listen; default `127.0.0.1` (loopback only, as `ssh -L` does by default). */
+  localHost?: string;
+}
+
+export interface TunnelStats {
+  activeConnections: number;
+  totalConnections: number;
+  /** Bytes delivered to local clients (from the VM). */
+  bytesIn: number;
+  /** Bytes sent by local clients (to the VM). */
+  bytesOut: number;
+  failedConnections: number;
+}
+
+export type TunnelEvent = { kind: 'connection-failed'; error: unknown } | { kind: 'reconnected' } | { kind: 'closed' };
+
+export interface TunnelOptions {
+  onEvent?: (event: TunnelEvent) => void;
+}
+
+export class Tunnel {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  /** The sockets each connection carries, to reset them when it drops. */
+  private readonly carried = new WeakMap<Client, Set<net.Socket>>();
+  private lastClient: Client | undefined;
+  private boundPort = 0;
+  private closing: Promise<void> | undefined;
+  private totals = { totalConnections: 0, failedConnections: 0, bytesIn: 0, bytesOut: 0 };
+
+  private constructor(
+    readonly spec: TunnelSpec,
+    private readonly getClient: (signal?: AbortSignal) => Promise<Client>,
+    private readonly onEvent: (event: TunnelEvent) => void,
+  ) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  /** Listens on `spec.localHost:spec.localPort` (0 picks a free port, see `localPort`). */
+  static async open(spec: TunnelSpec, getClient: (signal?: AbortSignal) => Promise<Client>, options: TunnelOptions = {}): Promise<Tunnel> {
+    const tunnel = new Tunnel(spec, getClient, options.onEvent ?? (() => undefined));
+    await tunnel.listen();
+    return tunnel;
+  }
+
+  /** The bound local port (differs from `spec.localPort` when that was 0). */
+  get localPort(): number {
+    return this.boundPort;
+  }
+
+  stats(): TunnelStats {
+    let { bytesIn, bytesOut } = this.totals;
+    for (const socket of this.sockets) {
+      bytesIn += socket.bytesWritten;
+      bytesOut += socket.bytesRead;
+    }
+    return { ...this.totals, bytesIn, bytesOut, activeConnections: this.sockets.size };
+  }
+
+  /** Stops listening and ends every open connection; idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    const closed = (emitter: net.Server | net.Socket) => new Promise<void>((resolve) => emitter.once('close', () => resolve()));
+    this.closing = Promise.all([closed(this.server), ...[...this.sockets].map(closed)]).then(() => this.onEvent({ kind: 'closed' }));
+    this.server.close();
+    for (const socket of this.sockets) socket.destroy();
+    return this.closing;
+  }
+
+  private listen(): Promise<void> {
+    const host = this.spec.localHost ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        const where = `${host}:${this.spec.localPort}`;
+        if (error.code === 'EADDRINUSE') {
+          reject(new SshError('ssh/port-in-use', `Local port ${where} is already in use by another program: pick another local port, or stop what listens there.`, { cause: error }));
+        } else {
+          reject(new SshError('ssh/port-in-use', `Cannot listen on ${where} (${error.code ?? error.message}): pick another local port or address.`, { cause: error }));
+        }
+      };
+      this.server.once('error', onError);
+      this.server.listen(this.spec.localPort, host, () => {
+        this.server.off('error', onError);
+        // Accept errors (EMFILE…) must not crash the host; the affected socket simply never arrives.
+        this.server.on('error', () => undefined);
+        this.boundPort = (this.server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.totals.totalConnections++;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    // A local client that resets is ordinary; 'close' follows and does the cleanup.
+    socket.on('error', () => undefined);
+    const gaveUp = new AbortController();
+    socket.once('close', () => {
+      gaveUp.abort();
+      this.sockets.delete(socket);
+      this.totals.bytesIn += socket.bytesWritten;
+      this.totals.bytesOut += socket.bytesRead;
+    });
+    // Until the channel is piped, the socket is paused and buffers what the client sends.
+    this.forward(socket, gaveUp.signal).catch((error: unknown) => {
+      if (socket.destroyed) return; // the client left first: not a tunnel failure
+      this.totals.failedConnections++;
+      socket.destroy();
+      this.onEvent({ kind: 'connection-failed', error });
+    });
+  }
+
+  private async forward(socket: net.Socket, signal: AbortSignal): Promise<void> {
+    const client = await this.getClient(signal);
+    const channel = await forwardOut(client, socket, this.spec.remoteHost ?? '127.0.0.1', this.spec.remotePort);
+    channel.on('error', () => undefined); // 'close' follows
+    if (socket.destroyed) {
+      channel.close();
+      return;
+    }
+    this.carriedBy(client).add(socket);
+    socket.once('close', () => {
+      this.carried.get(client)?.delete(socket);
+      channel.close();
+    });
+    // The pipes pass EOF both ways; a channel that closes without EOF leaves no half-open socket behind.
+    channel.once('close', () => (channel.readableEnded ? socket.end() : socket.destroy()));
+    socket.pipe(channel).pipe(socket);
+  }
+
+  private carriedBy(client: Client): Set<net.Socket> {
+    let sockets = this.carried.get(client);
+    if (sockets) return sockets;
+    sockets = new Set();
+    this.carried.set(client, sockets);
+    if (this.lastClient && this.lastClient !== client) this.onEvent({ kind: 'reconnected' });
+    this.lastClient = client;
+    // ssh2 ends the channels of a dropped connection as if the VM had sent EOF, which would hand the local
+    // client a silently truncated stream; a reset says what happened.
+    const dropped = sockets;
+    client.once('close', () => {
+      for (const socket of dropped) socket.resetAndDestroy();
+      dropped.clear();
+    });
+    return sockets;
+  }
+}
+
+function forwardOut(client: Client, socket: net.Socket, remoteHost: string, remotePort: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.forwardOut(socket.remoteAddress ?? '127.0.0.1', socket.remotePort ?? 0, remoteHost, remotePort, (error, channel) => {
+        if (!error) resolve(channel);
+        // Reason 2 is "connect failed": nothing listens there on the VM.
+        else if ((error as Error & { reason?: number }).reason === 2) reject(new SshError('ssh/port-closed', `Nothing listens on ${remoteHost}:${remotePort} on the VM.`, { cause: error }));
+        else reject(new SshError('ssh/command-failed', `The VM refused the forward to ${remoteHost}:${remotePort}: ${error.message}`, { cause: error }));
+      });
+    } catch (error) {
+      // "Not connected": the connection dropped between getClient() and here.
+      reject(new SshError('ssh/disconnected', `The SSH connection dropped before the forward to ${remoteHost}:${remotePort} could open.`, { cause: error }));
+    }
+  });
+}
+
+/** True when nothing listens on host:port (found by trying to bind it). */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,200 @@
+import * as assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import { isCosvmError } from '../../../src/core/errors';
+import { connectSsh, type SshTarget } from '../../../src/core/ssh/connection';
+import { SshSession } from '../../../src/core/ssh/session';
+import { isPortFree, Tunnel, type TunnelEvent } from '../../../src/core/ssh/tunnel';
+import { ProcessGroup } from '../../support/processes';
+import { startSshd, type SshdService } from '../../support/services';
+
+/** A TCP server that sends `payload` to each client and then closes; `hold` keeps it open instead. */
+async function payloadServer(payload: Buffer, { hold = false } = {}): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (hold) socket.write(payload);
+    else socket.end(payload);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface Fetched {
+  data: Buffer;
+  /** How the connection ended: 'end' (clean EOF) or the socket error code. */
+  outcome: string;
+}
+
+/** Connects to a local port and reads until the connection ends; rejects if it is still open after `timeoutMs`. */
+function fetchFrom(port: number, { timeoutMs = 20_000, onData }: { timeoutMs?: number; onData?: (received: number) => void } = {}): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let outcome = 'end';
+    const socket = net.connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connection to ${port} still open after ${timeoutMs} ms (${received} bytes)`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      onData?.(received);
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => (outcome = error.code ?? error.message));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ data: Buffer.concat(chunks), outcome });
+    });
+  });
+}
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('SSH tunnel (real sshd)', function () {
+  this.timeout(120_000);
+  let group: ProcessGroup;
+  let sshd: SshdService;
+  let session: SshSession;
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  const target = (): SshTarget => ({
+    host: sshd.host,
+    port: sshd.port,
+    username: sshd.username,
+    privateKey: sshd.privateKey,
+    trustedHostKeys: [sshd.hostKeyFingerprint],
+    keepaliveIntervalMs: 1_000,
+    readyTimeoutMs: 5_000,
+  });
+
+  before(async () => {
+    // An sshd of our own: the restart test must not pull the shared one from under other tests.
+    group = new ProcessGroup('cosvm-tunnel-');
+    sshd = await startSshd(group, 'tunnel-sshd');
+  });
+
+  beforeEach(() => {
+    session = new SshSession({ open: (signal) => connectSsh(target(), signal), backoff: { initialMs: 100, maxMs: 1_000, giveUpMs: 30_000 } });
+  });
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    session.dispose();
+  });
+
+  after(async () => {
+    await group.stopAll();
+    await group.removeRunDir();
+  });
+
+  async function openTunnel(remotePort: number, events: TunnelEvent[] = []): Promise<Tunnel> {
+    const tunnel = await Tunnel.open({ localPort: 0, remotePort }, (signal) => session.client(signal), { onEvent: (event) => events.push(event) });
+    cleanups.push(() => tunnel.close());
+    return tunnel;
+  }
+
+  it('carries several tunnels at once, each byte-identical to its own server', async () => {
+    const payloads = [randomBytes(5 * 1024 * 1024), randomBytes(5 * 1024 * 1024), randomBytes(5 * 1024 * 1024)];
+    const servers = await Promise.all(payloads.map((payload) => payloadServer(payload)));
+    for (const server of servers) cleanups.push(() => server.close());
+    const tunnels = await Promise.all(servers.map((server) => openTunnel(server.port)));
+    assert.equal(new Set(tunnels.map((t) => t.localPort)).size, 3);
+    // Two concurrent fetches per tunnel, all six over the one shared connection.
+    const fetched = await Promise.all(tunnels.flatMap((tunnel) => [fetchFrom(tunnel.localPort), fetchFrom(tunnel.localPort)]));
+    fetched.forEach((result, i) => {
+      assert.equal(result.outcome, 'end');
+      assert.equal(sha(result.data), sha(payloads[Math.floor(i / 2)] ?? Buffer.alloc(0)), `fetch ${i}`);
+    });
+    tunnels.forEach((tunnel) => {
+      const stats = tunnel.stats();
+      assert.equal(stats.totalConnections, 2);
+      assert.equal(stats.failedConnections, 0);
+      assert.equal(stats.bytesIn, 2 * 5 * 1024 * 1024);
+    });
+  });
+
+  it('after sshd restarts, fails the in-flight connection cleanly and serves new ones through the same tunnel', async () => {
+    const payload = randomBytes(1024 * 1024);
+    const server = await payloadServer(payload);
+    const holding = await payloadServer(randomBytes(64 * 1024), { hold: true });
+    cleanups.push(() => server.close(), () => holding.close());
+    const events: TunnelEvent[] = [];
+    const tunnel = await openTunnel(server.port, events);
+    const heldTunnel = await openTunnel(holding.port, events);
+
+    assert.equal(sha((await fetchFrom(tunnel.localPort)).data), sha(payload));
+    // A connection that stays open (its server never closes) while sshd goes away.
+    let held = 0;
+    const inFlight = fetchFrom(heldTunnel.localPort, { onData: (n) => (held = n) });
+    while (held < 64 * 1024) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await sshd.restart();
+    const ended = await inFlight;
+    assert.equal(ended.outcome, 'ECONNRESET', 'a dropped connection reaches the local client as a reset, not as a clean end');
+
+    const after = await fetchFrom(tunnel.localPort);
+    assert.equal(after.outcome, 'end');
+    assert.equal(sha(after.data), sha(payload));
+    assert.ok(events.some((e) => e.kind === 'reconnected'), JSON.stringify(events));
+    assert.equal(tunnel.stats().totalConnections, 2);
+  });
+
+  it('makes the local client see a clean close, never a hang, when the forward cannot open', async () => {
+    const closed = await payloadServer(Buffer.alloc(0));
+    const deadPort = closed.port;
+    await closed.close();
+    const events: TunnelEvent[] = [];
+    const tunnel = await openTunnel(deadPort, events);
+    const result = await fetchFrom(tunnel.localPort, { timeoutMs: 10_000 });
+    assert.equal(result.data.length, 0);
+    assert.equal(tunnel.stats().failedConnections, 1);
+    const failure = events.find((e) => e.kind === 'connection-failed');
+    assert.ok(failure && isCosvmError(failure.error) && failure.error.code === 'ssh/port-closed', JSON.stringify(events));
+  });
+
+  it('refuses a local port in use with ssh/port-in-use, and isPortFree tells both cases apart', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as net.AddressInfo).port;
+    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    assert.equal(await isPortFree(busy), false);
+    await assert.rejects(Tunnel.open({ localPort: busy, remotePort: 22 }, (signal) => session.client(signal)), (error: unknown) => {
+      assert.ok(isCosvmError(error));
+      assert.equal(error.code, 'ssh/port-in-use');
+      assert.ok(error.userMessage.includes(`127.0.0.1:${busy}`), error.userMessage);
+      return true;
+    });
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    assert.equal(await isPortFree(busy), true);
+  });
+
+  it('close() ends open connections and frees the port', async () => {
+    const holding = await payloadServer(randomBytes(1024), { hold: true });
+    cleanups.push(() => holding.close());
+    const events: TunnelEvent[] = [];
+    const tunnel = await openTunnel(holding.port, events);
+    let got = 0;
+    const open = fetchFrom(tunnel.localPort, { onData: (n) => (got = n) });
+    while (got < 1024) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(tunnel.stats().activeConnections, 1);
+    assert.equal(await isPortFree(tunnel.localPort), false);
+
+    await tunnel.close();
+    const ended = await open;
+    assert.equal(ended.data.length, 1024);
+    assert.equal(tunnel.stats().activeConnections, 0);
+    assert.equal(await isPortFree(tunnel.localPort), true);
+    assert.deepEqual(events.map((e) => e.kind), ['closed']);
+  });
+});
