@@ -1,11 +1,25 @@
 /**
  * One SSH connection through ssh2, with mandatory host-key verification and normalised errors.
- * ssh2 accepts any host key when no verifier is given (gce-api-notes.md §6), so `trustedHostKeys` is required.
+ * ssh2 accepts any host key when no verifier is given (gce-api-notes.md §6), so `trustedHostKeys` is required;
+ * when it is empty, only `onUnknownHostKey` (trust on first use, asked once per connection) can accept a key.
  */
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { CancelledError, SshError, throwIfAborted } from '../errors';
 import { loadSsh2 } from '../lazyPackages';
 import { hostKeyFingerprint } from './hostKey';
+import { hostKeyType } from './knownHosts';
+
+export { hostKeyType } from './knownHosts';
+
+/** The host key a server presented, for a trust-on-first-use prompt (and for remembering it). */
+export interface PresentedHostKey {
+  /** `SHA256:…` */
+  fingerprint: string;
+  /** `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, … */
+  type: string;
+  /** The SSH wire blob (base64 of it is the second field of a known_hosts line). */
+  blob: Buffer;
+}
 
 export interface SshTarget {
   host: string;
@@ -14,6 +28,12 @@ export interface SshTarget {
   privateKey: string | Buffer;
   /** `SHA256:…` fingerprints the server may present; anything else is refused. */
   trustedHostKeys: readonly string[];
+  /**
+   * Asked only when `trustedHostKeys` is empty: resolve true to accept the presented key (the caller then
+   * remembers it), false to refuse with `ssh/host-key-unknown`. A rejection ends the attempt with that error.
+   * The handshake timeout does not run while this is pending.
+   */
+  onUnknownHostKey?: (presented: PresentedHostKey) => Promise<boolean>;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
 }
@@ -23,33 +43,71 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
   const { Client } = await loadSsh2();
   const client = new Client();
   let presented: string | undefined;
+  /** Set once the unknown-key question was asked: its answer (or error) explains a refusal. */
+  let unknownAnswer: { accepted: boolean } | { error: Error } | undefined;
+  const askUnknown = target.trustedHostKeys.length === 0 ? target.onUnknownHostKey : undefined;
+  const readyTimeoutMs = target.readyTimeoutMs ?? 20_000;
+  // While the user answers, ssh2's handshake timer would fire; our own one stops for the question instead.
+  let handshakeTimer: NodeJS.Timeout | undefined;
+  let onHandshakeTimeout: (() => void) | undefined;
+  const armHandshakeTimer = () => {
+    if (askUnknown && readyTimeoutMs > 0) handshakeTimer = setTimeout(() => onHandshakeTimeout?.(), readyTimeoutMs);
+  };
   const config: ConnectConfig = {
     host: target.host,
     port: target.port ?? 22,
     username: target.username,
     privateKey: target.privateKey,
-    readyTimeout: target.readyTimeoutMs ?? 20_000,
+    readyTimeout: askUnknown ? 0 : readyTimeoutMs,
     keepaliveInterval: target.keepaliveIntervalMs ?? 15_000,
     keepaliveCountMax: 3,
-    hostVerifier: (key: Buffer) => {
+    hostVerifier: (key: Buffer, verify: (valid: boolean) => void): void => {
       presented = hostKeyFingerprint(key);
-      return target.trustedHostKeys.includes(presented);
+      if (!askUnknown || unknownAnswer) {
+        verify(target.trustedHostKeys.includes(presented));
+        return;
+      }
+      clearTimeout(handshakeTimer);
+      askUnknown({ fingerprint: presented, type: hostKeyType(key), blob: Buffer.from(key) }).then(
+        (accepted) => {
+          unknownAnswer = { accepted };
+          armHandshakeTimer();
+          verify(accepted);
+        },
+        (error: unknown) => {
+          unknownAnswer = { error: error instanceof Error ? error : new SshError('ssh/host-key-unknown', `Checking the host key failed: ${String(error)}`) };
+          verify(false);
+        },
+      );
     },
   };
   const where = `${target.username}@${target.host}:${config.port}`;
   return new Promise<Client>((resolve, reject) => {
     const onAbort = () => {
+      clearTimeout(handshakeTimer);
       client.end();
       reject(new CancelledError('The SSH connection'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    onHandshakeTimeout = () => {
+      signal?.removeEventListener('abort', onAbort);
+      client.end();
+      reject(new SshError('ssh/connect-failed', `${where} did not answer in time: check that a firewall rule allows port ${config.port} from your address.`));
+    };
+    armHandshakeTimer();
     client.once('ready', () => {
+      clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
       resolve(client);
     });
     client.once('error', (error: Error & { level?: string; code?: string }) => {
+      clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
-      if (error.message.includes('Host denied')) {
+      if (error.message.includes('Host denied') && unknownAnswer && 'error' in unknownAnswer) {
+        reject(unknownAnswer.error);
+      } else if (error.message.includes('Host denied') && unknownAnswer) {
+        reject(new SshError('ssh/host-key-unknown', `The host key of ${where} (${presented ?? 'unknown'}) is not known and was not accepted; refusing to connect.`, { cause: error }));
+      } else if (error.message.includes('Host denied')) {
         reject(
           new SshError(
             'ssh/host-key-mismatch',
