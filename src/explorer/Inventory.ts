@@ -3,6 +3,11 @@ import type { ComputeClients } from '../core/gce/computeClients';
 import type { InstanceSummary, MigSummary, TemplateSummary } from '../core/gce/model';
 import { listInstances, listMigs, listTemplates } from '../core/gce/resources';
 
+/** How long the first page may wait for the listing to finish before the tree shows it as partial. */
+const completionGraceMs = 150;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 type Loaded<T> = { state: 'idle' } | { state: 'loading'; partial: T; done: Promise<T> } | { state: 'done'; value: T } | { state: 'error'; error: unknown };
 
 /**
@@ -14,6 +19,10 @@ export class ProjectInventory implements vscode.Disposable {
   private templates: Loaded<TemplateSummary[]> = { state: 'idle' };
   private migs: Loaded<MigSummary[]> = { state: 'idle' };
   private controller = new AbortController();
+  /** Bumped when instances arrive; `deliveredVersion` is what the tree last read. */
+  private version = 0;
+  private deliveredVersion = 0;
+  private changeTimer: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<'instances'>();
   /** Fires as more instances arrive. */
   readonly onDidChange = this.changed.event;
@@ -23,8 +32,17 @@ export class ProjectInventory implements vscode.Disposable {
     private readonly clients: () => Promise<ComputeClients>,
   ) {}
 
-  /** Instances loaded so far, and whether more are coming; the first call starts the listing. */
-  async instancesSoFar(): Promise<{ instances: InstanceSummary[]; complete: boolean }> {
+  /** What the tree shows: instances loaded so far, and whether more are coming; the first call starts the listing. */
+  instancesSoFar(): Promise<{ instances: InstanceSummary[]; complete: boolean }> {
+    return this.snapshot(true);
+  }
+
+  /** One zone's instances loaded so far (a zone node's children; the Instances group hears of new ones). */
+  async instancesIn(zone: string): Promise<InstanceSummary[]> {
+    return (await this.snapshot()).instances.filter((i) => i.zone === zone);
+  }
+
+  private async snapshot(forTree = false): Promise<{ instances: InstanceSummary[]; complete: boolean }> {
     if (this.instances.state === 'idle') {
       const partial: InstanceSummary[] = [];
       let firstBatch: () => void = () => undefined;
@@ -37,7 +55,7 @@ export class ProjectInventory implements vscode.Disposable {
           onBatch: (batch) => {
             partial.push(...batch);
             firstBatch();
-            this.changed.fire('instances');
+            this.instancesChanged();
           },
         });
       })();
@@ -45,28 +63,45 @@ export class ProjectInventory implements vscode.Disposable {
       done.then(
         (value) => {
           if (this.instances.state === 'loading' && this.instances.done === done) this.instances = { state: 'done', value };
-          this.changed.fire('instances');
+          this.instancesChanged();
         },
         (error: unknown) => {
           if (this.instances.state === 'loading' && this.instances.done === done) this.instances = { state: 'error', error };
-          this.changed.fire('instances');
+          this.instancesChanged();
         },
       );
       await Promise.race([first, done.catch(() => undefined)]);
+      // A small project lists in one page: wait a moment for the end, so the tree draws once, not twice.
+      if (this.instances.state === 'loading') await Promise.race([done.catch(() => undefined), delay(completionGraceMs)]);
     }
     const current = this.instances;
+    // The tree now has everything that arrived so far; a change event for it would be redundant.
+    if (forTree) this.deliveredVersion = this.version;
     if (current.state === 'error') throw current.error;
     if (current.state === 'done') return { instances: current.value, complete: true };
     if (current.state === 'loading') return { instances: current.partial, complete: false };
     return { instances: [], complete: false };
   }
 
+  /**
+   * Tells the tree that more instances arrived, at most every 50 ms and only when it has not read them yet:
+   * a redraw that overlaps the tree's own read of the same node is wasted work and can lose an expansion.
+   */
+  private instancesChanged(): void {
+    this.version++;
+    if (this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      if (this.version !== this.deliveredVersion) this.changed.fire('instances');
+    }, 50);
+  }
+
   /** Every instance, waiting for the listing to finish. */
   async allInstances(): Promise<InstanceSummary[]> {
-    await this.instancesSoFar();
+    const { instances, complete } = await this.snapshot();
     const current = this.instances;
-    if (current.state === 'loading') return current.done;
-    return (await this.instancesSoFar()).instances;
+    if (!complete && current.state === 'loading') return current.done;
+    return instances;
   }
 
   async templatesList(): Promise<TemplateSummary[]> {
@@ -109,6 +144,7 @@ export class ProjectInventory implements vscode.Disposable {
 
   dispose(): void {
     this.controller.abort();
+    clearTimeout(this.changeTimer);
     this.changed.dispose();
   }
 }

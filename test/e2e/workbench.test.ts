@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openWorkbench, runPaletteCommand, screenshot, setTheme } from '../support/workbench';
+import { expandTreeRow, openWorkbench, runPaletteCommand, screenshot, setTheme, treeRow, treeRows } from '../support/workbench';
 import { e2e } from './hooks';
 
 describe('COS view in the workbench (code-server + Chromium)', function () {
@@ -41,21 +41,20 @@ describe('COS view in the workbench (code-server + Chromium)', function () {
     await item.waitFor();
     assert.equal(await item.count(), 1);
     // The emulated project's instances stream in by zone.
-    const row = (text: string) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
-    await row('us-central1-a').click();
-    await row('web-1').waitFor();
-    await row('europe-west1-b').click();
-    await row('Managed instance groups').click();
-    await row('web-mig').click();
-    await page.locator('.pane-body .monaco-list-row', { hasText: /web-mig-/ }).first().waitFor();
-    await row('Instance templates').click();
-    await row('web-template-v1').waitFor();
-    await row('web-1').hover();
+    await expandTreeRow(page, 'us-central1-a');
+    await treeRow(page, 'web-1').waitFor();
+    await expandTreeRow(page, 'Managed instance groups');
+    // The MIG's zone stays collapsed, so these rows are its members.
+    await expandTreeRow(page, 'web-mig');
+    await treeRows(page, /^web-mig-/).nth(2).waitFor();
+    await expandTreeRow(page, 'Instance templates');
+    await treeRow(page, 'web-template-v1').waitFor();
+    await treeRow(page, 'web-1').hover();
     await page.locator('.monaco-hover-content', { hasText: 'Deploy mode' }).waitFor();
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(page, theme);
       await screenshot(page, `explorer-project-${theme}`);
-      await row('legacy-1').hover();
+      await treeRow(page, 'legacy-1').hover();
       await page.locator('.monaco-hover-content', { hasText: 'konlet' }).waitFor();
       await screenshot(page, `explorer-tooltip-${theme}`, { keepPointer: true });
     }

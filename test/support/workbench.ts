@@ -1,7 +1,7 @@
 /** Driving the VS Code workbench in Chromium: install, open, palette, theme, screenshots. */
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
 import { repoRoot, testResults } from './paths';
 
@@ -15,8 +15,27 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  // The activity bar appears once the workbench has restored its parts.
+  // The activity bar appears once the workbench has restored its parts; our tab, once extensions are scanned.
   await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  await page.getByRole('tab', { name: /^COS/ }).waitFor({ timeout: 60_000 });
+}
+
+/** Rows of the trees in the side bar whose label (not description) is exactly `label`, or matches it. */
+export function treeRows(page: Page, label: string | RegExp): Locator {
+  const pattern = typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
+  return page.locator('.pane-body .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) });
+}
+
+export function treeRow(page: Page, label: string | RegExp): Locator {
+  return treeRows(page, label).first();
+}
+
+/** Expands a tree row unless it is expanded already, and waits until the tree says it is. */
+export async function expandTreeRow(page: Page, label: string): Promise<void> {
+  const row = treeRow(page, label);
+  await row.waitFor();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
 }
 
 /** Runs a command through the palette by its visible label, e.g. "COS: Show Log". */

@@ -28,7 +28,7 @@ export class ZoneNode implements ExplorerNode {
   }
 
   async getChildren(): Promise<ExplorerNode[]> {
-    const { instances } = await this.inventory.instancesSoFar();
-    return instances.filter((i) => i.zone === this.zone).sort((a, b) => a.name.localeCompare(b.name)).map((i) => new InstanceNode(i));
+    const instances = await this.inventory.instancesIn(this.zone);
+    return instances.sort((a, b) => a.name.localeCompare(b.name)).map((i) => new InstanceNode(i));
   }
 }
