@@ -10,6 +10,7 @@ import { registerInstanceRoutes } from './instanceRoutes';
 import { parseBody } from './json';
 import { registerMigRoutes } from './migRoutes';
 import { registerOperationRoutes } from './operationRoutes';
+import { osLoginRouter } from './osLogin';
 import { registerProjectRoutes } from './projectRoutes';
 import { Router } from './router';
 import { registerTemplateRoutes } from './templates';
@@ -19,6 +20,8 @@ import type { LoggedRequest } from './requestLog';
 
 const API_PREFIX = '/compute/v1/';
 const CONTROL_PREFIX = '/emulator/';
+/** OS Login (`oslogin.googleapis.com/v1/…`) shares the origin: cosvm derives its base from the Compute endpoint. */
+const OSLOGIN_PREFIX = '/v1/';
 
 export function computeRouter(world: World): Router {
   const router = new Router();
@@ -58,7 +61,7 @@ function errorBody(status: number, reason: string, message: string): ErrorBody {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One request: control or API routing, fault injection for the API, Google error bodies for failures. */
-async function handle(world: World, api: Router, control: Router, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function handle(world: World, api: Router, control: Router, osLogin: Router, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://emulator');
   const method = request.method ?? 'GET';
   const text = await readBody(request);
@@ -76,6 +79,9 @@ async function handle(world: World, api: Router, control: Router, request: http.
       send(response, error.status, error.body(), logged);
       return;
     }
+  } else if (url.pathname.startsWith(OSLOGIN_PREFIX)) {
+    router = osLogin;
+    path = url.pathname.slice(OSLOGIN_PREFIX.length);
   } else if (url.pathname.startsWith(CONTROL_PREFIX)) {
     router = control;
     path = url.pathname.slice(CONTROL_PREFIX.length);
@@ -119,8 +125,9 @@ async function handle(world: World, api: Router, control: Router, request: http.
 export async function listen(world: World, port: number): Promise<http.Server> {
   const api = computeRouter(world);
   const control = controlRouter(world);
+  const osLogin = osLoginRouter(world);
   const server = http.createServer((request, response) => {
-    handle(world, api, control, request, response).catch((error: unknown) => {
+    handle(world, api, control, osLogin, request, response).catch((error: unknown) => {
       world.reportHostError(error);
       if (!response.headersSent) send(response, 500, errorBody(500, 'backendError', 'internal emulator error'));
     });

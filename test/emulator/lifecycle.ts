@@ -25,6 +25,7 @@ export class Lifecycle {
       metadata: { fingerprint: metadata.fingerprint, items: metadata.items.map((item) => ({ ...item })) },
       projectMetadata: { fingerprint: project.commonMetadata.fingerprint, items: project.commonMetadata.items.map((item) => ({ ...item })) },
       labels: { ...labels },
+      osLoginAccounts: this.world.osLogin.accounts(vm.project),
     };
   }
 
@@ -102,6 +103,14 @@ export class Lifecycle {
       return;
     }
     if (vm.resource.status === 'RUNNING') this.publishHostKeys(vm);
+  }
+
+  /** OS Login keys of the project changed: running VMs of a host re-read them, as the guest does at each login. */
+  async osLoginChanged(project: string): Promise<void> {
+    const host = this.world.host;
+    if (!host) return;
+    const vms = [...this.world.projects.get(project).allInstances()].filter((vm) => vm.hostRunning);
+    await Promise.all(vms.map((vm) => this.callHost('metadataChanged', vm, () => host.metadataChanged(this.view(vm), this.io(vm)))));
   }
 
   /** Boot lines for a seeded RUNNING instance, written when someone first reads its console. */

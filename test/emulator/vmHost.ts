@@ -4,6 +4,7 @@
  * calls these hooks on lifecycle changes; a host implementation does the real work. Tests that only need
  * the REST shapes run the emulator without a host.
  */
+import type { OsLoginAccount } from './osLogin';
 
 export interface EmulatedMetadata {
   fingerprint: string;
@@ -23,7 +24,14 @@ export interface EmulatedInstance {
   /** Project-wide metadata (project `ssh-keys`, `block-project-ssh-keys` is read from the instance). */
   projectMetadata: EmulatedMetadata;
   labels: Record<string, string>;
+  /**
+   * OS Login's POSIX users of the project and their keys: what the guest's AuthorizedKeysCommand would get
+   * from the metadata server when `enable-oslogin` is on. Absent means none.
+   */
+  osLoginAccounts?: OsLoginAccount[];
 }
+
+export type { OsLoginAccount } from './osLogin';
 
 /** What a host may write back into the emulated instance. */
 export interface VmIo {
@@ -43,7 +51,7 @@ export interface VmHost {
   reset(instance: EmulatedInstance, io: VmIo): Promise<void>;
   /** The instance is being deleted: remove everything it had. */
   delete(instance: EmulatedInstance): Promise<void>;
-  /** Instance or project metadata changed (e.g. ssh-keys) while RUNNING. */
+  /** Instance or project metadata changed (e.g. ssh-keys), or the project's OS Login keys did, while RUNNING. */
   metadataChanged(instance: EmulatedInstance, io: VmIo): Promise<void>;
   /** Stops everything the host started (called when the emulator closes). */
   close(): Promise<void>;

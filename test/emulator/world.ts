@@ -3,6 +3,7 @@ import { Faults } from './faults';
 import { Ids } from './ids';
 import { Lifecycle } from './lifecycle';
 import { Operations } from './operations';
+import { OsLoginDirectory } from './osLogin';
 import { Random } from './random';
 import { RequestLog } from './requestLog';
 import { Rollout } from './rollout';
@@ -37,6 +38,8 @@ export class World {
   readonly projects: ProjectRegistry;
   readonly lifecycle: Lifecycle;
   readonly rollout: Rollout;
+  /** OS Login profiles (served at `/v1/users/…`). */
+  readonly osLogin = new OsLoginDirectory();
   readonly host: VmHost | undefined;
   readonly waitTimeoutMs: number;
   private readonly onError: (error: unknown) => void;

@@ -15,7 +15,7 @@ import { Children, ownContainers, removeOwnContainer } from './engine';
 import { InstanceJournal } from './journal';
 import { KonletRunner } from './konletRunner';
 import { InstanceSshd } from './sshd';
-import { effectiveSshKeys, metadataValue } from './sshKeys';
+import { authorizedKeys, metadataValue } from './sshKeys';
 import { GuestSystem } from './system';
 import { UnitRunner } from './unitRunner';
 import { instanceLabelKey } from './dockerArgs';
@@ -153,7 +153,7 @@ export class CosHost implements VmHost {
   }
 
   private installKeys(state: InstanceState, instance: EmulatedInstance): void {
-    const keys = effectiveSshKeys(instance);
+    const keys = authorizedKeys(instance);
     state.sshd.writeKeys(keys);
     if (!state.running) return;
     for (const user of new Set(keys.map((key) => key.user))) {

@@ -4,7 +4,8 @@
  *
  * - OpenSSH sshd on `natIP:sshPort` with the instance's own ed25519 and ecdsa host keys (published as
  *   `hostkeys/<type>` guest attributes, kept across stop/start/reset, gone with delete), accepting the
- *   keys the guest agent would install from `ssh-keys` (sshd.ts, sshKeys.ts);
+ *   keys the guest agent would install from `ssh-keys` (sshd.ts, sshKeys.ts), or, with `enable-oslogin`,
+ *   only the keys of the project's OS Login users (emulator `/v1/users/…`) under their POSIX user names;
  * - a real journal per instance (systemd-journal-remote), read by the instance's own `journalctl`, and
  *   a `docker` that talks to the test engine and lists only the instance's containers;
  * - containers from `#cloud-config` user-data (our renderer's systemd units, run with the real
@@ -27,7 +28,7 @@ import { CosHost, type CosHostOptions } from './CosHost';
 
 export { CosHost, type CosHostOptions } from './CosHost';
 export { instanceLabelKey } from './dockerArgs';
-export { effectiveSshKeys, parseSshKeyLine, type AuthorizedKey } from './sshKeys';
+export { authorizedKeys, effectiveSshKeys, osLoginEnabled, parseSshKeyLine, type AuthorizedKey } from './sshKeys';
 
 export function createCosHost(options: CosHostOptions): VmHost & Pick<CosHost, 'instanceDir'> {
   return new CosHost(options);

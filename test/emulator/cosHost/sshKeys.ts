@@ -67,3 +67,21 @@ export function effectiveSshKeys(instance: Pick<EmulatedInstance, 'metadata' | '
   else keys = [...keysOf(own('ssh-keys')), ...keysOf(project('ssh-keys')), ...keysOf(project('sshKeys'))];
   return keys.filter((key) => key.expiresAt === undefined || key.expiresAt > now);
 }
+
+/** `enable-oslogin`: the instance's value if it has one, else the project's; true/1/yes in any case, as the guest agent reads it. */
+export function osLoginEnabled(instance: Pick<EmulatedInstance, 'metadata' | 'projectMetadata'>): boolean {
+  const value = metadataValue(instance.metadata, 'enable-oslogin') ?? metadataValue(instance.projectMetadata, 'enable-oslogin');
+  return value !== undefined && /^(true|1|yes|y|on)$/i.test(value.trim());
+}
+
+/**
+ * Who may log in. With OS Login on, the guest's AuthorizedKeysCommand asks OS Login for the keys of the POSIX
+ * user and `ssh-keys` metadata is ignored altogether (gce-api-notes.md §3.4); otherwise the metadata keys.
+ */
+export function authorizedKeys(instance: Pick<EmulatedInstance, 'metadata' | 'projectMetadata' | 'osLoginAccounts'>, now = Date.now()): AuthorizedKey[] {
+  if (!osLoginEnabled(instance)) return effectiveSshKeys(instance, now);
+  return (instance.osLoginAccounts ?? [])
+    .filter((account) => userName.test(account.username))
+    .flatMap((account) => account.keys.map((key) => ({ user: account.username, line: key.line, ...(key.expiresAt !== undefined ? { expiresAt: key.expiresAt } : {}) })))
+    .filter((key) => key.expiresAt === undefined || key.expiresAt > now);
+}
