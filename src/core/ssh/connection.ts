@@ -83,15 +83,20 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
   };
   const where = `${target.username}@${target.host}:${config.port}`;
   return new Promise<Client>((resolve, reject) => {
+    // A failed attempt's client is dropped; a later error of it (a reset as its socket goes) must not be uncaught.
+    const discard = () => {
+      client.on('error', () => undefined);
+      client.end();
+    };
     const onAbort = () => {
       clearTimeout(handshakeTimer);
-      client.end();
+      discard();
       reject(new CancelledError('The SSH connection'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     onHandshakeTimeout = () => {
       signal?.removeEventListener('abort', onAbort);
-      client.end();
+      discard();
       reject(new SshError('ssh/connect-failed', `${where} did not answer in time: check that a firewall rule allows port ${config.port} from your address.`));
     };
     armHandshakeTimer();
@@ -103,6 +108,7 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
     client.once('error', (error: Error & { level?: string; code?: string }) => {
       clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
+      client.on('error', () => undefined);
       if (error.message.includes('Host denied') && unknownAnswer && 'error' in unknownAnswer) {
         reject(unknownAnswer.error);
       } else if (error.message.includes('Host denied') && unknownAnswer) {
