@@ -4,8 +4,8 @@ import type { DeclarationMode } from './core/declaration/model';
 const section = 'cosvm';
 const projectIdPattern = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
-export type ConfigKey = 'projects' | 'computeEndpoint' | 'declaration.files' | 'declaration.defaultMode';
-const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'declaration.files', 'declaration.defaultMode'];
+export type ConfigKey = 'projects' | 'computeEndpoint' | 'declaration.files' | 'declaration.defaultMode' | 'ssh.user';
+const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'declaration.files', 'declaration.defaultMode', 'ssh.user'];
 
 /**
  * One typed, validated getter per setting (STYLE §5.9). A bad value falls back to its default and logs one
@@ -61,6 +61,14 @@ export class Config implements vscode.Disposable {
     const value = this.raw<unknown>('declaration.defaultMode');
     if (value === 'konlet' || value === 'cloud-init') return value;
     return this.fallback('declaration.defaultMode', value, 'cloud-init');
+  }
+
+  /** The SSH login name; undefined means the local user name, as gcloud uses. */
+  get sshUser(): string | undefined {
+    const value = this.raw<unknown>('ssh.user');
+    if (value === undefined || value === '') return undefined;
+    if (typeof value === 'string' && /^[a-z_][a-z0-9_.-]{0,31}$/.test(value)) return value;
+    return this.fallback('ssh.user', value, undefined);
   }
 
   async addDeclarationFile(pattern: string): Promise<void> {

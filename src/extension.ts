@@ -3,6 +3,7 @@ import { Ctx } from './ctx';
 import * as declaration from './declaration';
 import * as explorer from './explorer';
 import * as log from './log';
+import * as ssh from './ssh';
 import * as tunnels from './tunnels';
 
 /** What activate() returns: a small API other extensions and the host tests use. */
@@ -16,11 +17,12 @@ export function activate(context: vscode.ExtensionContext): CosvmApi {
   const ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   log.register(ctx);
-  const explorerApi = explorer.register(ctx);
-  tunnels.register(ctx);
+  const explorerFeature = explorer.register(ctx);
+  const connections = ssh.register(ctx, explorerFeature);
+  tunnels.register(ctx, connections, explorerFeature);
   declaration.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { explorer: explorerApi };
+  return { explorer: explorerFeature.api };
 }
 
 export function deactivate(): void {

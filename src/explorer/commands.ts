@@ -3,37 +3,12 @@ import { registerCommands } from '../common/action';
 import { withCancellation } from '../common/cancellation';
 import { isProjectId } from '../config';
 import { CancelledError, CosvmError } from '../core/errors';
-import type { InstanceRef, InstanceSummary } from '../core/gce/model';
-import { getInstance, instanceAction, type InstanceAction } from '../core/gce/resources';
+import { instanceAction, type InstanceAction } from '../core/gce/resources';
 import type { Ctx } from '../ctx';
 import { declarationUri, type DeclarationDocuments } from './declarationDocuments';
 import type { ExplorerProvider } from './ExplorerProvider';
-import { InstanceNode } from './nodes/InstanceNode';
 import type { RefreshManager } from './RefreshManager';
-
-function isInstanceRef(value: unknown): value is InstanceRef {
-  const v = value as Partial<InstanceRef> | undefined;
-  return typeof v?.project === 'string' && typeof v.zone === 'string' && typeof v.name === 'string';
-}
-
-/**
- * The instance a command acts on: the clicked node; an `{project, zone, name}` from another command or
- * extension (re-read, so it is never stale); or one picked from every project (palette).
- */
-async function targetInstance(ctx: Ctx, provider: ExplorerProvider, projects: () => string[], node: unknown): Promise<InstanceSummary> {
-  if (node instanceof InstanceNode) return node.instance;
-  if (isInstanceRef(node)) return getInstance(await ctx.gce(), node);
-  const items = (await Promise.all(projects().map((p) => provider.inventory(p).allInstances()))).flat().map((instance) => ({
-    label: instance.name,
-    description: `${instance.project} · ${instance.zone}`,
-    detail: [instance.status.toLowerCase(), instance.deployMode, instance.natIP].filter(Boolean).join(' · '),
-    instance,
-  }));
-  if (items.length === 0) throw new CosvmError('input/invalid', vscode.l10n.t('No instances found in the configured projects.'));
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Pick an instance'), matchOnDescription: true });
-  if (!picked) throw new CancelledError();
-  return picked.instance;
-}
+import type { InstanceTarget } from './targetInstance';
 
 const actionTitles = (): Record<InstanceAction, string> => ({
   start: vscode.l10n.t('Start Instance'),
@@ -42,11 +17,11 @@ const actionTitles = (): Record<InstanceAction, string> => ({
   delete: vscode.l10n.t('Delete Instance'),
 });
 
-export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, refresh: RefreshManager, projects: () => string[], documents: DeclarationDocuments): void {
+export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, refresh: RefreshManager, targetInstance: InstanceTarget, documents: DeclarationDocuments): void {
   const lifecycle = (action: InstanceAction) => ({
     title: actionTitles()[action],
     run: async (actionContext: { signal: AbortSignal }, node?: unknown, options?: unknown) => {
-      const instance = await targetInstance(ctx, provider, projects, node);
+      const instance = await targetInstance(node);
       // Programmatic callers (other commands, tests) may confirm up front: `{ confirmed: true }`.
       const confirmed = (options as { confirmed?: unknown } | undefined)?.confirmed === true;
       if (action !== 'start' && !confirmed) {
@@ -113,12 +88,12 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
     'cosvm.instance.delete': lifecycle('delete'),
     'cosvm.instance.copyName': {
       title: vscode.l10n.t('Copy Name'),
-      run: async (_action, node?: unknown) => vscode.env.clipboard.writeText((await targetInstance(ctx, provider, projects, node)).name),
+      run: async (_action, node?: unknown) => vscode.env.clipboard.writeText((await targetInstance(node)).name),
     },
     'cosvm.instance.copyIp': {
       title: vscode.l10n.t('Copy External IP'),
       run: async (_action, node?: unknown) => {
-        const instance = await targetInstance(ctx, provider, projects, node);
+        const instance = await targetInstance(node);
         if (!instance.natIP) throw new CosvmError('input/invalid', vscode.l10n.t('{0} has no external IP.', instance.name));
         await vscode.env.clipboard.writeText(instance.natIP);
       },
@@ -126,14 +101,14 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
     'cosvm.instance.openInConsole': {
       title: vscode.l10n.t('Open in Cloud Console'),
       run: async (_action, node?: unknown) => {
-        const i = await targetInstance(ctx, provider, projects, node);
+        const i = await targetInstance(node);
         await vscode.env.openExternal(vscode.Uri.parse(`https://console.cloud.google.com/compute/instancesDetail/zones/${i.zone}/instances/${i.name}?project=${i.project}`));
       },
     },
     'cosvm.instance.openDeclaration': {
       title: vscode.l10n.t('Open Declaration'),
       run: async (_action, node?: unknown) => {
-        const i = await targetInstance(ctx, provider, projects, node);
+        const i = await targetInstance(node);
         const uri = declarationUri(i.project, i.zone, i.name);
         // An already open copy may be stale: the instance may have been redeployed since.
         documents.reload(uri);
@@ -145,7 +120,7 @@ export function registerExplorerCommands(ctx: Ctx, provider: ExplorerProvider, r
     'cosvm.instance.saveDeclaration': {
       title: vscode.l10n.t('Save Declaration to Workspace'),
       run: async (_action, node?: unknown) => {
-        const i = await targetInstance(ctx, provider, projects, node);
+        const i = await targetInstance(node);
         if (i.declaration === undefined) throw new CosvmError('input/invalid', vscode.l10n.t('{0} has no container declaration to save (deploy mode: {1}).', i.name, i.deployMode));
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         const target = await vscode.window.showSaveDialog({

@@ -5,6 +5,7 @@ import { declarationDocuments, declarationScheme } from './declarationDocuments'
 import { ExplorerProvider } from './ExplorerProvider';
 import { ProjectSource } from './projects';
 import { RefreshManager } from './RefreshManager';
+import { instanceTarget, type InstanceTarget } from './targetInstance';
 
 /** The COS explorer view: projects → instances by zone, instance templates, MIGs and their members. */
 export interface ExplorerApi {
@@ -12,7 +13,15 @@ export interface ExplorerApi {
   children(id?: string): Promise<{ id: string; label: string; description: string }[]>;
 }
 
-export function register(ctx: Ctx): ExplorerApi {
+/** What other features use: the explorer's API, and how an instance command finds its instance. */
+export interface Explorer {
+  api: ExplorerApi;
+  targetInstance: InstanceTarget;
+  /** Redraws a project's instances soon (after an operation). */
+  refreshInstancesSoon(project: string): void;
+}
+
+export function register(ctx: Ctx): Explorer {
   const projects = new ProjectSource(ctx.config);
   const provider = ctx.own(new ExplorerProvider(ctx, () => projects.projects()));
   const view = ctx.own(vscode.window.createTreeView('cosvm.views.explorer', { treeDataProvider: provider, showCollapseAll: true }));
@@ -26,10 +35,11 @@ export function register(ctx: Ctx): ExplorerApi {
   const documents = ctx.own(declarationDocuments(ctx));
   ctx.own(vscode.workspace.registerTextDocumentContentProvider(declarationScheme, documents));
   ctx.own(ctx.config.onDidChange((keys) => (keys.has('projects') || keys.has('computeEndpoint')) && refresh.now()));
-  registerExplorerCommands(ctx, provider, refresh, () => projects.projects(), documents);
+  const targetInstance = instanceTarget(ctx, provider, () => projects.projects());
+  registerExplorerCommands(ctx, provider, refresh, targetInstance, documents);
   // Reading the gcloud config is a small file read; redraw once it is known.
   void projects.init().then(() => provider.refresh(undefined, false));
-  return {
+  const api: ExplorerApi = {
     async children(id) {
       const parent = id === undefined ? undefined : provider.node(id);
       if (id !== undefined && !parent) throw new Error(`No explorer node ${id} has been shown yet`);
@@ -41,4 +51,5 @@ export function register(ctx: Ctx): ExplorerApi {
       });
     },
   };
+  return { api, targetInstance, refreshInstancesSoon: (project) => refresh.soon(provider.node(`projects/${project}/instances`)) };
 }

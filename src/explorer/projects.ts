@@ -1,25 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Config } from '../config';
+import { gcloudConfigValue } from '../core/gcloudConfig';
 
 /** The project of the active gcloud configuration (`[core] project = …`), if gcloud is set up. */
-export async function gcloudProject(): Promise<string | undefined> {
-  const configDir = process.env['CLOUDSDK_CONFIG'] ?? path.join(os.homedir(), '.config', 'gcloud');
-  try {
-    const active = (await readFile(path.join(configDir, 'active_config'), 'utf8').catch(() => 'default')).trim() || 'default';
-    const text = await readFile(path.join(configDir, 'configurations', `config_${active}`), 'utf8');
-    let section = '';
-    for (const line of text.split(/\r?\n/)) {
-      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-      if (header) section = header[1] ?? '';
-      const value = /^\s*project\s*=\s*(\S+)\s*$/.exec(line);
-      if (section === 'core' && value?.[1]) return value[1];
-    }
-  } catch {
-    // no gcloud configuration
-  }
-  return undefined;
+export function gcloudProject(): Promise<string | undefined> {
+  return gcloudConfigValue('core', 'project');
 }
 
 /** Projects to show: the setting, else the gcloud config's project (read once), else none (welcome view). */

@@ -1,20 +1,17 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import type { Explorer } from '../explorer';
+import type { SshConnections } from '../ssh';
+import { registerTunnelCommands } from './commands';
+import { tunnelStatusBar } from './statusBar';
+import { TunnelManager } from './TunnelManager';
+import { TunnelsProvider } from './TunnelsProvider';
 
-/**
- * The Tunnels view. It lists open SSH port tunnels once the SSH issue adds them; until then the view's
- * welcome content explains how tunnels will be opened.
- */
-class TunnelsProvider implements vscode.TreeDataProvider<vscode.TreeItem> {
-  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
-    return item;
-  }
-
-  getChildren(): vscode.TreeItem[] {
-    return [];
-  }
-}
-
-export function register(ctx: Ctx): void {
-  ctx.own(vscode.window.createTreeView('cosvm.views.tunnels', { treeDataProvider: new TunnelsProvider() }));
+/** SSH tunnels (`ssh -L`): the Tunnels view, a status-bar item and the commands. */
+export function register(ctx: Ctx, connections: SshConnections, explorer: Explorer): TunnelManager {
+  const manager = ctx.own(new TunnelManager(ctx, connections));
+  ctx.own(vscode.window.createTreeView('cosvm.views.tunnels', { treeDataProvider: new TunnelsProvider(manager) }));
+  ctx.own(tunnelStatusBar(manager));
+  registerTunnelCommands(ctx, manager, explorer.targetInstance);
+  return manager;
 }
