@@ -16,6 +16,8 @@ import { JournalExportParser, type JournalEntry } from './journalExport';
 export interface FollowOptions {
   /** Opens a ready SSH connection (host keys checked by the caller). */
   connect: (signal: AbortSignal) => Promise<Client>;
+  /** The connection is shared (SshSession.client): it is left open after each attempt instead of ended. */
+  shared?: boolean;
   query: Omit<JournalQuery, 'follow' | 'afterCursor'>;
   onEntries: (entries: JournalEntry[]) => void;
   /** Connection state changes, for a status line; `error` says why it dropped. */
@@ -55,7 +57,7 @@ export async function followJournal(options: FollowOptions): Promise<void> {
       if (options.signal.aborted || isCancelled(error)) return;
       options.onStatus?.('reconnecting', error);
     } finally {
-      client?.end();
+      if (!options.shared) client?.end();
     }
     await sleep(delay, options.signal);
     delay = Math.min(maxMs, delay * 2);
