@@ -4,8 +4,7 @@
  * cursor, and after a drop reconnects with backoff and resumes with `--after-cursor`.
  *
  * The remote command runs without a pty (a pty would rewrite the export format's line breaks), so it is
- * wrapped to die with the channel: `cat` waits on stdin, and when the channel or connection closes, stdin
- * ends and the wrapper kills journalctl (without that, OpenSSH leaves it running; gce-api-notes.md §6).
+ * wrapped to die with the channel (`untilChannelCloses`; without that, OpenSSH leaves it running).
  */
 import type { Client } from 'ssh2';
 import { isCancelled } from '../errors';
@@ -27,10 +26,29 @@ export interface FollowOptions {
   backoff?: { initialMs: number; maxMs: number };
 }
 
-/** The remote command: journalctl in the background, ended when the channel's stdin closes. */
+/** The remote command: `journalctl -f`, ended when the channel closes. */
 export function followCommand(query: JournalQuery): string {
-  const journalctl = journalctlCommand({ ...query, follow: true });
-  return `sh -c ${shellQuote(`${journalctl} & pid=$!; cat >/dev/null; kill $pid 2>/dev/null`)}`;
+  return untilChannelCloses(journalctlCommand({ ...query, follow: true }));
+}
+
+/**
+ * Wraps one simple, already quoted command so that it dies with the SSH channel, and the channel ends
+ * when it does. Without a pty OpenSSH does not signal a command when its channel closes
+ * (gce-api-notes.md §6), so a watcher reads the channel's stdin (kept on fd 3, since a background job's
+ * stdin is /dev/null) and kills the command at EOF. A command that ends by itself (`docker logs -f` when
+ * its container stops) ends the wrapper with its exit status.
+ */
+export function untilChannelCloses(command: string): string {
+  const script = [
+    'exec 3<&0',
+    `${command} 3<&- & pid=$!`,
+    '(cat <&3 >/dev/null 2>&1; kill $pid 2>/dev/null) & watcher=$!',
+    'exec 3<&-',
+    'wait $pid; status=$?',
+    'kill $watcher 2>/dev/null',
+    'exit $status',
+  ].join('; ');
+  return `sh -c ${shellQuote(script)}`;
 }
 
 /** Resolves when `signal` aborts; never rejects for connection trouble, which it rides out. */
