@@ -143,7 +143,8 @@ export async function startSshd(group: ProcessGroup, name = 'sshd', host = rando
     ].join('\n'),
   );
   const start = async () => {
-    const started = group.spawn(name, '/usr/sbin/sshd', ['-f', config, '-D', '-e']);
+    // sshd -e logs to stderr only; two pipes into one log file race at exit (write after end).
+    const started = group.spawn(name, '/usr/sbin/sshd', ['-f', config, '-D', '-e'], { stdio: ['ignore', 'ignore', 'pipe'] });
     await waitFor(name, () => canConnect(port, host), 20_000, () => group.logOf(name));
     return started;
   };

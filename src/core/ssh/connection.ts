@@ -103,6 +103,9 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
     client.once('ready', () => {
       clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
+      // ssh2 leaves Nagle on; its small window-adjust packets then wait for delayed ACKs and a download can
+      // stall at ~35 MiB/s instead of ~350 (bench/tunnel.ts, one connection in two here).
+      client.setNoDelay(true);
       resolve(client);
     });
     client.once('error', (error: Error & { level?: string; code?: string }) => {
