@@ -3,6 +3,7 @@ import { Ctx } from './ctx';
 import * as declaration from './declaration';
 import * as explorer from './explorer';
 import * as log from './log';
+import * as logs from './logs';
 import * as ssh from './ssh';
 import * as tunnels from './tunnels';
 
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): CosvmApi {
   log.register(ctx);
   const explorerFeature = explorer.register(ctx);
   const connections = ssh.register(ctx, explorerFeature);
+  logs.register(ctx, connections, explorerFeature);
   tunnels.register(ctx, connections, explorerFeature);
   declaration.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
