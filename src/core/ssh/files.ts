@@ -52,7 +52,8 @@ export async function downloadFile(client: Client, remotePath: string, localPath
       throw localError(error, localPath, 'write');
     }
   } catch (error) {
-    await fs.rm(partial, { force: true });
+    // On Windows a file fastGet still holds open cannot be removed yet; it is hidden and named .part.
+    await fs.rm(partial, { force: true }).catch(() => undefined);
     throw error;
   }
 }
@@ -80,6 +81,9 @@ async function withSftp(client: Client, what: string, signal: AbortSignal | unde
 
 type Step = (transferred: number, chunk: number, total: number) => void;
 
+/** After a cancel, how long fastPut/fastGet get to notice that their session is gone. */
+const cancelGraceMs = 2_000;
+
 function transfer(start: (step: Step, done: (error?: Error | null) => void) => void, size: number, options: TransferOptions): Promise<void> {
   let reported = -1;
   const report = (transferred: number) => {
@@ -88,9 +92,22 @@ function transfer(start: (step: Step, done: (error?: Error | null) => void) => v
     options.onProgress?.(transferred, size);
   };
   return new Promise((resolve, reject) => {
+    const { signal } = options;
+    let timer: NodeJS.Timeout | undefined;
+    // Ending the session fails the requests in flight, which normally ends fastPut/fastGet. But a request
+    // it makes after the channel has closed is queued and never answered (ssh2 1.17 SFTP.js
+    // cleanupRequests runs once), so a cancel does not wait for it forever.
+    const onAbort = () => {
+      timer = setTimeout(() => reject(new CancelledError('The file transfer')), cancelGraceMs);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     start(
-      (transferred) => report(transferred),
+      (transferred) => {
+        if (!signal?.aborted) report(transferred);
+      },
       (error) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         if (error) {
           reject(error);
           return;
