@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from '../common/action';
-import { CancelledError, CosvmError } from '../core/errors';
+import { CancelledError } from '../core/errors';
 import type { Ctx } from '../ctx';
 import type { InstanceTarget } from '../explorer/targetInstance';
 import { streamDescription, streamKey, streamsFor, type StreamSource } from './format';
@@ -34,7 +34,10 @@ export function registerLogCommands(ctx: Ctx, streams: LogStreams, targetInstanc
       title: vscode.l10n.t('Stop Log Stream'),
       run: async () => {
         const active = streams.list();
-        if (active.length === 0) throw new CosvmError('input/invalid', vscode.l10n.t('No log stream is being followed.'));
+        if (active.length === 0) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('No log stream is being followed.'));
+          return;
+        }
         const picked = await vscode.window.showQuickPick(
           active.map((s) => ({ label: `${icons[s.spec.source.kind]} ${s.name}`, description: streamDescription(s.spec.source), key: s.key })),
           { title: vscode.l10n.t('Stop a log stream'), canPickMany: true },

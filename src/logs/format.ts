@@ -55,8 +55,10 @@ export function streamDescription(source: StreamSource): string {
  * holds its output (names from the renderer); konlet has its own `konlet-startup` journal and a
  * container whose output `docker logs` has; every VM has a serial console.
  */
-export function streamsFor(instance: InstanceRef & { deployMode: DeployMode; declaration: string | undefined }): StreamSpec[] {
+export function streamsFor(instance: InstanceRef & { deployMode: DeployMode; declaration: string | undefined; status?: string }): StreamSpec[] {
   const ref: InstanceRef = { project: instance.project, zone: instance.zone, name: instance.name };
+  // SSH streams need a running VM; the serial port keeps what the last boot wrote.
+  if (instance.status !== undefined && instance.status !== 'RUNNING') return [{ instance: ref, label: 'serial port 1', source: { kind: 'serial', port: 1 } }];
   const containers = instance.declaration ? (parseDeclaration(instance.declaration).declaration.spec?.containers ?? []) : [];
   const streams: StreamSpec[] = [];
   if (instance.deployMode === 'cloud-init') {

@@ -63,7 +63,10 @@ export class LogStreams implements vscode.Disposable {
     // konlet names its container `klt-<name>-xxxx`: find it first, so a missing one is an error now.
     let resolved = spec;
     if (spec.source.kind === 'docker' && spec.source.konlet) {
-      const containers = await listRemoteContainers(await this.connections.client(spec.instance, signal), signal);
+      const containers = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Finding konlet\'s container on {0}…', spec.instance.name) },
+        async () => listRemoteContainers(await this.connections.client(spec.instance, signal), signal),
+      );
       const container = konletContainer(spec.source.container, containers);
       if (!container) {
         throw new CosvmError('input/invalid', vscode.l10n.t('konlet has no container for {0} on {1} (yet); its konlet-startup journal says why.', spec.source.container, spec.instance.name));
@@ -80,15 +83,15 @@ export class LogStreams implements vscode.Disposable {
     entry.channel.show(true);
     this.ctx.log.info(`Following ${name}`);
     // The follow runs until stopped; its own failures end it here, never unhandled.
-    void this.follow(resolved, entry).then(
-      () => this.stop(key),
-      (error: unknown) => {
-        const message = this.describe(error);
-        this.ctx.log.warn(`${name} stopped: ${message}`);
-        void vscode.window.showWarningMessage(vscode.l10n.t('{0} stopped: {1}', name, message));
-        this.stop(key);
-      },
-    );
+    // The same key may be following again by the time an old follow settles: stop only this one.
+    const end = () => this.streams.get(key) === entry && this.stop(key);
+    void this.follow(resolved, entry).then(end, (error: unknown) => {
+      if (this.streams.get(key) !== entry) return;
+      const message = this.describe(error);
+      this.ctx.log.warn(`${name} stopped: ${message}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} stopped: {1}', name, message));
+      end();
+    });
   }
 
   stop(key: string): void {
@@ -127,6 +130,7 @@ export class LogStreams implements vscode.Disposable {
       }
     };
     const connect = (s: AbortSignal) => this.connections.client(ref, s);
+    if (source.kind !== 'serial') channel.appendLine(statusLine(vscode.l10n.t('connecting to {0} over SSH…', ref.name)));
     if (source.kind === 'journal') {
       return followJournal({
         connect,

@@ -57,6 +57,11 @@ describe('log stream choice and line formats (unit)', () => {
     assert.deepEqual(streamsFor(instance('cloud-init', 'spec: [')).map((s) => s.source.kind), ['serial']);
   });
 
+  it('offers only the serial port on a VM that is not running (SSH streams would never connect)', () => {
+    assert.deepEqual(streamsFor({ ...instance('konlet'), status: 'TERMINATED' }).map((s) => s.source.kind), ['serial']);
+    assert.equal(streamsFor({ ...instance('konlet'), status: 'RUNNING' }).length, 4);
+  });
+
   it('keys a stream by instance and source, so the same stream reopens its channel', () => {
     const [a, , serial] = streamsFor(instance('cloud-init'));
     const again = streamsFor(instance('cloud-init'))[0]!;
