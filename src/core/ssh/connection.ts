@@ -103,9 +103,6 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
     client.once('ready', () => {
       clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
-      // ssh2 leaves Nagle on; its small window-adjust packets then wait for delayed ACKs and a download can
-      // stall at ~35 MiB/s instead of ~350 (bench/tunnel.ts, one connection in two here).
-      client.setNoDelay(true);
       resolve(client);
     });
     client.once('error', (error: Error & { level?: string; code?: string }) => {
@@ -135,6 +132,10 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
       }
     });
     client.connect(config);
+    // ssh2 leaves Nagle on: each handshake step then waits for a delayed ACK (~200 ms per connect here), and
+    // small window-adjust packets can stall a download at ~35 MiB/s instead of ~350 (bench/tunnel.ts, logs.ts).
+    // connect() has just created the socket; Node applies the option when it connects.
+    client.setNoDelay(true);
   });
 }
 
