@@ -9,7 +9,12 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 export const loadDockerode = lazy(async () => (await import('dockerode')).default);
-export const loadSsh2 = lazy(async () => await import('ssh2'));
+export const loadSsh2 = lazy(async () => {
+  const module = await import('ssh2');
+  // Importing CommonJS gives module.exports as `default`, and named exports only where Node's static
+  // lexer finds them: in the bundle it missed `utils` (a failed key generation in the playground).
+  return (module as unknown as { default?: typeof module }).default ?? module;
+});
 
 /**
  * The Compute client factory. The extension bundle keeps it in its own file (dist/compute.js, see

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { launchChromium } from '../support/browser';
 import { repoRoot } from '../support/paths';
 import { canConnect, waitFor } from '../support/processes';
-import { openWorkbench, screenshot, setTheme } from '../support/workbench';
+import type { Page } from 'playwright-core';
+import { openWorkbench, runPaletteCommand, screenshot, setTheme, treeRow } from '../support/workbench';
 
 describe('npm start (the playground)', function () {
   this.timeout(180_000);
@@ -53,6 +54,13 @@ describe('npm start (the playground)', function () {
         await setTheme(page, theme);
         await screenshot(page, `playground-${theme}`);
       }
+      await openTunnelFromTheExplorer(page).catch(async (error: unknown) => {
+        await screenshot(page, 'failed-playground-tunnel');
+        await runPaletteCommand(page, 'COS: Show Log');
+        await page.waitForTimeout(1000);
+        await screenshot(page, 'failed-playground-tunnel-log');
+        throw error;
+      });
     } finally {
       await browser.close();
     }
@@ -89,5 +97,38 @@ function processGroupAlive(pgid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The tunnel journey through the UI: web-1's context menu, the port pre-filled from its declaration (8080),
+ * the local 8080 already taken (the playground's VMs share this machine's network) so a free port is chosen,
+ * then a page fetched through the tunnel.
+ */
+async function openTunnelFromTheExplorer(page: Page): Promise<void> {
+  await treeRow(page, 'web-1').click({ button: 'right' });
+  // The workbench's menu ignores a click that lands while it is still opening; hover first, then press Enter.
+  const menuItem = page.getByRole('menuitem', { name: 'Open SSH Tunnel…' });
+  await menuItem.hover();
+  await page.keyboard.press('Enter');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await waitFor('the remote port pre-filled from the declaration', async () => (await input.inputValue()) === '8080', 20_000);
+  await input.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'Local port 8080 is already in use' }).waitFor();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Use a free port' }).click();
+  const tunnelRow = treeRow(page, /^localhost:\d+ → web-1:8080$/);
+  // The VM may or may not publish its host keys; when it does not, the user is asked once.
+  const trust = page.getByRole('button', { name: 'Trust and Connect' });
+  await Promise.race([tunnelRow.waitFor({ timeout: 60_000 }), trust.waitFor({ timeout: 60_000 }).then(() => trust.click())]);
+  await tunnelRow.waitFor({ timeout: 60_000 });
+  const label = (await tunnelRow.locator('.label-name').textContent()) ?? '';
+  const localPort = Number(/^localhost:(\d+)/.exec(label)?.[1]);
+  assert.notEqual(localPort, 8080);
+  assert.equal(await (await fetch(`http://127.0.0.1:${localPort}/`)).text(), '<h1>Hello from a COS container</h1>\n');
+  await page.locator('.statusbar-item', { hasText: '1 tunnel' }).waitFor();
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await screenshot(page, `tunnels-${theme}`);
   }
 }

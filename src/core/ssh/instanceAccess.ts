@@ -71,10 +71,10 @@ export async function prepareInstanceAccess(options: AccessOptions, ref: Instanc
   const now = options.now ?? Date.now;
   const { clients } = options;
   const [raw, project] = await Promise.all([
-    getJson(clients, `projects/${ref.project}/zones/${ref.zone}/instances/${ref.name}`, {}, `Reading ${ref.name}`, signal) as Promise<RawInstance>,
+    getJson(clients, `/projects/${encodeURIComponent(ref.project)}/zones/${encodeURIComponent(ref.zone)}/instances/${encodeURIComponent(ref.name)}`, {}, `Reading ${ref.name}`, signal) as Promise<RawInstance>,
     // Without permission to read the project, act as if it set nothing (gcloud falls back the same way);
     // if the API itself is down, reading the instance fails and says so.
-    (getJson(clients, `projects/${ref.project}`, {}, `Reading project ${ref.project}`, signal) as Promise<{ commonInstanceMetadata?: { items?: MetadataItems } }>).catch((): { commonInstanceMetadata?: undefined } => ({})),
+    (getJson(clients, `/projects/${encodeURIComponent(ref.project)}`, {}, `Reading project ${ref.project}`, signal) as Promise<{ commonInstanceMetadata?: { items?: MetadataItems } }>).catch((): { commonInstanceMetadata?: undefined } => ({})),
   ]);
   if (raw.status !== 'RUNNING') {
     throw new SshError('ssh/connect-failed', `${ref.name} is ${raw.status?.toLowerCase() ?? 'not running'}: start it before connecting.`);
