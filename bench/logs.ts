@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       const { median, min, max } = row.ms;
       console.log(`| ${row.name} | ${(median / 1000).toFixed(3)} | ${(min / 1000).toFixed(3)} | ${(max / 1000).toFixed(3)} | ${Math.round(entries / (median / 1000))} |`);
     }
-    console.log(`ours / OpenSSH json: ${ratio.toFixed(2)}× (target ≤ 0.5×: ${ratio <= 0.5 ? 'met' : 'not met'})`);
+    console.log(`ours / OpenSSH json: ${ratio.toFixed(3)}× (target ≤ 0.5×: ${ratio <= 0.5 ? 'met' : 'not met'})`);
     mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
     writeFileSync(path.join(repoRoot, 'test-results', 'bench-logs.json'), JSON.stringify({ entries, rounds, rows, ratio }, null, 2));
   } finally {

@@ -247,8 +247,8 @@ async function main(): Promise<void> {
       const cpuCell = row.clientCpuMsPerGiB === undefined ? '' : row.clientCpuMsPerGiB.toFixed(0);
       console.log(`| ${row.name} | ${row.detail} | ${m.toFixed(0)} | ${min.toFixed(0)} | ${max.toFixed(0)} | ${(m / median(3)).toFixed(2)} | ${cpuCell} |`);
     }
-    console.log(`ours / OpenSSH default: ${vsDefault.toFixed(2)}× (target ≥ 1.0×: ${vsDefault >= 1 ? 'met' : 'not met'})`);
-    console.log(`ours / OpenSSH aes128-gcm: ${vsFastest.toFixed(2)}× (target ≥ 0.8×: ${vsFastest >= 0.8 ? 'met' : 'not met'})`);
+    console.log(`ours / OpenSSH default: ${vsDefault.toFixed(3)}× (target ≥ 1.0×: ${vsDefault >= 1 ? 'met' : 'not met'})`);
+    console.log(`ours / OpenSSH aes128-gcm: ${vsFastest.toFixed(3)}× (target ≥ 0.8×: ${vsFastest >= 0.8 ? 'met' : 'not met'})`);
     mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
     writeFileSync(
       path.join(repoRoot, 'test-results', 'bench-tunnel.json'),
