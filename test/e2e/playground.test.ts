@@ -54,7 +54,7 @@ describe('npm start (the playground)', function () {
         await setTheme(page, theme);
         await screenshot(page, `playground-${theme}`);
       }
-      await openTunnelFromTheExplorer(page).catch(async (error: unknown) => {
+      await openTunnelFromTheExplorer(page).then(() => followLogsFromTheExplorer(page)).catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
         await runPaletteCommand(page, 'COS: Show Log');
         await page.waitForTimeout(1000);
@@ -130,5 +130,23 @@ async function openTunnelFromTheExplorer(page: Page): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
     await screenshot(page, `tunnels-${theme}`);
+  }
+}
+
+/** The log journey: web-1's "Follow Logs…", its container's journal, streamed into an output channel. */
+async function followLogsFromTheExplorer(page: Page): Promise<void> {
+  await treeRow(page, 'web-1').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Follow Logs…' }).hover();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'Follow logs of web-1' }).waitFor();
+  // The first stream of a cloud-init VM is its first container's systemd unit journal.
+  await page.keyboard.press('Enter');
+  const output = page.locator('.part.panel');
+  // Monaco renders spaces as no-break spaces, so match them with \s.
+  await output.locator('.view-line', { hasText: /following\s\(last\s\d+\slines\sfirst\)/ }).waitFor({ timeout: 60_000 });
+  await output.locator('.view-line', { hasText: /\[(info|notice|warn|err)\]/ }).first().waitFor({ timeout: 30_000 });
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await screenshot(page, `log-stream-${theme}`);
   }
 }
