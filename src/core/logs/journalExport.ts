@@ -71,7 +71,8 @@ export class JournalExportParser {
   }
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Latin1-decoded text holds only U+0000–U+00FF; a byte above 0x7f means the UTF-8 value needs decoding. */
+const NON_ASCII = /[\x80-\xff]/;
 
 function toEntry(fields: JournalFields): JournalEntry | undefined {
   const cursor = fields['__CURSOR'];
