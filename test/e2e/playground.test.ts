@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { launchChromium } from '../support/browser';
 import { repoRoot } from '../support/paths';
 import { canConnect, waitFor } from '../support/processes';
@@ -54,7 +56,10 @@ describe('npm start (the playground)', function () {
         await setTheme(page, theme);
         await screenshot(page, `playground-${theme}`);
       }
-      await openTunnelFromTheExplorer(page).then(() => followLogsFromTheExplorer(page)).catch(async (error: unknown) => {
+      await openTunnelFromTheExplorer(page)
+        .then(() => followLogsFromTheExplorer(page))
+        .then(() => assertNoKeyMaterialInOutput(runPrefix))
+        .catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
         await runPaletteCommand(page, 'COS: Show Log');
         await page.waitForTimeout(1000);
@@ -148,5 +153,36 @@ async function followLogsFromTheExplorer(page: Page): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
     await screenshot(page, `log-stream-${theme}`);
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+/**
+ * The SSH key the extension used (its own, in global storage, at 0600) must not appear in any output
+ * channel: every channel's text is on disk under code-server's logs, so read them all.
+ */
+function assertNoKeyMaterialInOutput(runPrefix: string): void {
+  const runDir = readdirSync(os.tmpdir()).find((name) => name.startsWith(runPrefix));
+  assert.ok(runDir, 'the playground run directory');
+  const files = filesUnder(path.join(os.tmpdir(), runDir));
+  const gcloudKey = path.join(os.homedir(), '.ssh', 'google_compute_engine');
+  const keyFile = files.find((file) => file.endsWith(path.join('globalStorage', 'cosvm.cosvm', 'ssh', 'cosvm_ed25519'))) ?? (existsSync(gcloudKey) ? gcloudKey : undefined);
+  assert.ok(keyFile, 'the private key the extension used');
+  if (keyFile !== gcloudKey) assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+  const secretLines = readFileSync(keyFile, 'utf8').split('\n').filter((line) => /^[A-Za-z0-9+/=]{40,}$/.test(line));
+  assert.ok(secretLines.length > 0, 'the key file has a base64 body');
+  const outputs = files.filter((file) => file.includes(`${path.sep}logs${path.sep}`) && file.endsWith('.log'));
+  const texts = outputs.map((file) => readFileSync(file, 'utf8'));
+  // The check must have read the channels: the COS log and the journal stream are among them.
+  assert.ok(texts.some((text) => text.includes('Tunnel open: 127.0.0.1:')), `the COS log among ${outputs.length} log files`);
+  assert.ok(texts.some((text) => text.includes('Started cosvm-web.service')), 'the journal stream channel');
+  for (const [index, text] of texts.entries()) {
+    for (const line of secretLines) assert.ok(!text.includes(line.slice(0, 40)), `key material in ${outputs[index] ?? ''}`);
   }
 }

@@ -32,7 +32,8 @@ export class Lifecycle {
   io(vm: VmRecord): VmIo {
     return {
       appendSerial: (text) => vm.serial.append(text),
-      setGuestAttribute: (namespace, key, value) => vm.guest.set(namespace, key, value),
+      // The guest agent can write guest attributes only where they are enabled (§2.6).
+      setGuestAttribute: (namespace, key, value) => this.guestAttributesEnabled(vm) && vm.guest.set(namespace, key, value),
       clearGuestAttributes: () => vm.guest.clear(),
     };
   }
@@ -155,11 +156,14 @@ export class Lifecycle {
     this.publishHostKeys(vm);
   }
 
+  private guestAttributesEnabled(vm: VmRecord): boolean {
+    const project = this.world.projects.get(vm.project);
+    return metadataFlag(vm.resource.metadata.items, 'enable-guest-attributes') ?? metadataFlag(project.commonMetadata.items, 'enable-guest-attributes') ?? false;
+  }
+
   /** The guest agent writes host keys only where guest attributes are enabled (instance value, else project). */
   private publishHostKeys(vm: VmRecord): void {
-    const project = this.world.projects.get(vm.project);
-    const enabled = metadataFlag(vm.resource.metadata.items, 'enable-guest-attributes') ?? metadataFlag(project.commonMetadata.items, 'enable-guest-attributes') ?? false;
-    if (!enabled || vm.guest.query('hostkeys/').length > 0) return;
+    if (!this.guestAttributesEnabled(vm) || vm.guest.query('hostkeys/').length > 0) return;
     for (const key of generateHostKeys()) vm.guest.set('hostkeys', key.type, key.blob);
   }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
 import { repoRoot, testResults } from './paths';
+import { waitFor } from './processes';
 
 /** Installs this checkout into code-server's extensions dir, as an unpacked extension (like a VSIX does). */
 export function installExtension(server: CodeServer): void {
@@ -35,7 +36,7 @@ export async function expandTreeRow(page: Page, label: string): Promise<void> {
   const row = treeRow(page, label);
   await row.waitFor();
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await page.waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+  await waitFor(`"${label}" to expand`, async () => (await row.getAttribute('aria-expanded')) === 'true', 30_000);
 }
 
 /** Runs a command through the palette by its visible label, e.g. "COS: Show Log". */

@@ -266,13 +266,16 @@ describe('Compute emulator: instance lifecycle through the real client', functio
       ]);
     });
 
-    it("serves what the host wrote: serial output and guest attributes", async () => {
+    it("serves what the host wrote: serial output and guest attributes (only where they are enabled)", async () => {
       const request = { project, zone, instance: 'web-2' };
-      await waitDone(clients, project, await clients.instances.insert({ project, zone, instanceResource: instanceBody('web-2') }));
+      await waitDone(clients, project, await clients.instances.insert({ project, zone, instanceResource: instanceBody('web-2', { 'enable-guest-attributes': 'TRUE' }) }));
       const [serial] = await clients.instances.getSerialPortOutput({ ...request, port: 1 });
       assert.equal(serial.contents, 'host booted web-2\n', 'no emulator boot lines when a host runs the VM');
       const [attributes] = await clients.instances.getGuestAttributes({ ...request, queryPath: 'hostkeys/' });
       assert.deepEqual(attributes.queryValue?.items?.map((item) => [item.namespace, item.key]), [['hostkeys', 'ssh-ed25519']]);
+      // Without enable-guest-attributes the guest agent cannot write them: Compute answers 404.
+      await waitDone(clients, project, await clients.instances.insert({ project, zone, instanceResource: instanceBody('web-3') }));
+      await assert.rejects(clients.instances.getGuestAttributes({ project, zone, instance: 'web-3', queryPath: 'hostkeys/' }), /The resource 'hostkeys\/' of type 'Guest Attribute' was not found/);
     });
 
     it('fails the operation with the host error when the host cannot start the VM', async () => {

@@ -32,7 +32,7 @@ describe('OS Login against the emulator and an emulated COS VM', function () {
     cloud = await startCloud('127.0.79.101', 'oslogin-project');
     metadataKey = await userKey();
     osLoginKey = await userKey();
-    vm = await createVm(cloud, 'vm-oslogin', { 'enable-oslogin': 'TRUE', 'ssh-keys': `alice:${metadataKey.publicKey} alice@laptop` });
+    vm = await createVm(cloud, 'vm-oslogin', { 'enable-oslogin': 'TRUE', 'enable-guest-attributes': 'TRUE', 'ssh-keys': `alice:${metadataKey.publicKey} alice@laptop` });
     const trust = resolveHostTrust({ pinned: await getHostKeys(cloud.clients, vm.ref), known: [] });
     assert.ok(trust.kind === 'pinned');
     trusted = trust.fingerprints;
