@@ -58,6 +58,7 @@ describe('npm start (the playground)', function () {
       }
       await openTunnelFromTheExplorer(page)
         .then(() => followLogsFromTheExplorer(page))
+        .then(() => openTerminalFromTheExplorer(page))
         .then(() => assertNoKeyMaterialInOutput(runPrefix))
         .catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
@@ -184,5 +185,23 @@ function assertNoKeyMaterialInOutput(runPrefix: string): void {
   assert.ok(texts.some((text) => text.includes('Started cosvm-web.service')), 'the journal stream channel');
   for (const [index, text] of texts.entries()) {
     for (const line of secretLines) assert.ok(!text.includes(line.slice(0, 40)), `key material in ${outputs[index] ?? ''}`);
+  }
+}
+
+/** An interactive shell on web-1 in a VS Code terminal, through the same shared SSH connection. */
+async function openTerminalFromTheExplorer(page: Page): Promise<void> {
+  await treeRow(page, 'web-1').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Open SSH Terminal' }).hover();
+  await page.keyboard.press('Enter');
+  const terminal = page.locator('.terminal-wrapper.active .xterm-rows');
+  await terminal.waitFor({ timeout: 30_000 });
+  await page.locator('.terminal-wrapper.active .xterm-helper-textarea').focus();
+  // The shell computes the answer, so the text we wait for is not simply our own input echoed.
+  await page.keyboard.type('echo "cosvm-$((6*7)) on $(hostname)"');
+  await page.keyboard.press('Enter');
+  await terminal.getByText(/cosvm-42 on /).waitFor({ timeout: 30_000 });
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await screenshot(page, `ssh-terminal-${theme}`);
   }
 }

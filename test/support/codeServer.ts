@@ -48,6 +48,8 @@ export const quietSettings: Record<string, unknown> = {
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'git.openRepositoryInParentFolders': 'never',
+  // The DOM renderer puts terminal text in the page, where a test can read it.
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 function withoutAdc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
