@@ -17,7 +17,9 @@
  * lets ssh2 use the add-on when node_modules has it. `--ciphers a,b` adds extra rows: the same Tunnel over an
  * ssh2 connection forced to each cipher (for choosing the product's cipher order).
  *
- * Run: npx tsc -p tsconfig.test.json && node out/bench/tunnel.js [--size-mib 256] [--rounds 5] [--native] [--ciphers …]
+ * `--baseline` adds a row for the tunnel as it was before its read-buffer and delivery changes (see `baseline`).
+ *
+ * Run: npx tsc -p tsconfig.test.json && node out/bench/tunnel.js [--size-mib 256] [--rounds 5] [--native] [--ciphers …] [--baseline]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -157,6 +159,44 @@ async function ours(sshd: SshdService, senderPort: number, cipher?: string): Pro
   };
 }
 
+/**
+ * `--baseline`: the tunnel as it was before the read-buffer and delivery changes (ssh2 on its own socket, Nagle off;
+ * `socket.pipe(channel).pipe(socket)`), to measure their effect in the same run.
+ */
+async function baseline(sshd: SshdService, senderPort: number): Promise<Contender & { close: () => Promise<void> }> {
+  const { Client: Ssh2Client } = await import('ssh2');
+  const client = new Ssh2Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve()).once('error', reject);
+    client.connect({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostVerifier: () => true });
+    client.setNoDelay(true);
+  });
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    client.forwardOut('127.0.0.1', 0, '127.0.0.1', senderPort, (error, channel) => {
+      if (error) return void socket.destroy();
+      channel.on('error', () => undefined);
+      socket.once('close', () => channel.close());
+      socket.pipe(channel).pipe(socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    name: 'ssh2 forwardOut + pipe, ssh2 socket (before, extra)',
+    port: (server.address() as net.AddressInfo).port,
+    detail: cipherClasses(client),
+    cpuMs: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    },
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      client.end();
+    },
+  };
+}
+
 async function openssh(group: ProcessGroup, sshd: SshdService, senderPort: number, cipher?: string): Promise<Contender> {
   const knownHosts = path.join(group.runDir, 'known_hosts');
   writeFileSync(knownHosts, `[${sshd.host}]:${sshd.port} ${sshd.hostPublicKey}\n`);
@@ -210,6 +250,11 @@ async function main(): Promise<void> {
       await openssh(group, sshd, senderPort, 'aes128-gcm@openssh.com'),
       { name: 'loopback TCP (limit)', port: senderPort, detail: '' },
     ];
+    if (argv.includes('--baseline')) {
+      const before = await baseline(sshd, senderPort);
+      closers.push(before.close);
+      contenders.push(before);
+    }
     for (const cipher of extraCiphers) {
       const extra = await ours(sshd, senderPort, cipher);
       closers.push(extra.close);
@@ -249,6 +294,8 @@ async function main(): Promise<void> {
     }
     console.log(`ours / OpenSSH default: ${vsDefault.toFixed(3)}× (target ≥ 1.0×: ${vsDefault >= 1 ? 'met' : 'not met'})`);
     console.log(`ours / OpenSSH aes128-gcm: ${vsFastest.toFixed(3)}× (target ≥ 0.8×: ${vsFastest >= 0.8 ? 'met' : 'not met'})`);
+    const before = rows.findIndex((row) => row.name.includes('(before, extra)'));
+    if (before >= 0) console.log(`before (--baseline) / OpenSSH aes128-gcm: ${(median(before) / median(2)).toFixed(3)}×; ours / before: ${(median(0) / median(before)).toFixed(3)}×`);
     mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
     writeFileSync(
       path.join(repoRoot, 'test-results', 'bench-tunnel.json'),
