@@ -59,6 +59,7 @@ describe('npm start (the playground)', function () {
       await openTunnelFromTheExplorer(page)
         .then(() => followLogsFromTheExplorer(page))
         .then(() => openTerminalFromTheExplorer(page))
+        .then(() => konletLogsAndContainers(page))
         .then(() => assertNoKeyMaterialInOutput(runPrefix))
         .catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
@@ -204,4 +205,41 @@ async function openTerminalFromTheExplorer(page: Page): Promise<void> {
     await setTheme(page, theme);
     await screenshot(page, `ssh-terminal-${theme}`);
   }
+}
+
+/** A konlet VM: its serial console (Compute API), its container's `docker logs -f`, and `docker ps` on it. */
+async function konletLogsAndContainers(page: Page): Promise<void> {
+  const followLegacyStream = async (filter: string) => {
+    await treeRow(page, 'legacy-1').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Follow Logs…' }).hover();
+    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'Follow logs of legacy-1' }).waitFor();
+    await input.fill(filter);
+    await page.keyboard.press('Enter');
+  };
+  const output = page.locator('.part.panel');
+  await followLegacyStream('serial');
+  // The console shows konlet starting the container, as on a real COS VM (the panel renders only the last lines).
+  await output.locator('.view-line', { hasText: /konlet-startup\[\d+\]:/ }).first().waitFor({ timeout: 30_000 });
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await screenshot(page, `log-serial-${theme}`);
+  }
+  await followLegacyStream('docker logs');
+  // legacy-1 publishes no host keys (guest attributes are off), so the first SSH connection asks.
+  const trust = page.getByRole('button', { name: 'Trust and Connect' });
+  await trust.waitFor({ timeout: 30_000 });
+  await screenshot(page, 'host-key-prompt-dark');
+  await trust.click();
+  await output.locator('.view-line', { hasText: /following\s\(last\s\d+\slines\sfirst\)/ }).waitFor({ timeout: 60_000 });
+
+  await treeRow(page, 'legacy-1').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Show Containers on the VM' }).hover();
+  await page.keyboard.press('Enter');
+  // konlet names its container klt-<name>-<suffix>; the emulated VM shows only its own containers.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /klt-legacy-/ }).first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.quick-input-list .monaco-list-row', { hasText: /web-1--|web-2--/ }).count(), 0);
+  await screenshot(page, 'containers-quick-pick-dark');
+  await page.keyboard.press('Escape');
 }
