@@ -6,7 +6,7 @@
  * The remote command runs without a pty (a pty would rewrite the export format's line breaks), so it is
  * wrapped to die with the channel (`untilChannelCloses`; without that, OpenSSH leaves it running).
  */
-import type { Client } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { isCancelled } from '../errors';
 import { shellQuote } from '../shell';
 import { journalctlCommand, type JournalQuery } from './journalctl';
@@ -86,6 +86,7 @@ export async function followJournal(options: FollowOptions): Promise<void> {
 function streamOnce(client: Client, command: string, signal: AbortSignal, onEntries: (entries: JournalEntry[]) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const parser = new JournalExportParser();
+    let open: ClientChannel | undefined;
     let settled = false;
     const finish = (error?: unknown) => {
       if (settled) return;
@@ -98,7 +99,11 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
     };
     const onClose = () => finish();
     const onError = (error: Error) => finish(error);
-    const onAbort = () => finish();
+    // One listener per attempt, removed when it settles (a long follow reconnects many times on one signal).
+    const onAbort = () => {
+      open?.end();
+      finish();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     client.once('close', onClose);
     client.once('error', onError);
@@ -107,6 +112,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
         finish(error);
         return;
       }
+      open = channel;
       // Entries arrive whole only after their blank line; a partial one waits in the parser and is
       // read again after the cursor on the next connection, so nothing repeats.
       channel.on('data', (chunk: Buffer) => {
@@ -115,7 +121,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
       });
       channel.stderr.on('data', () => undefined);
       channel.on('close', () => finish());
-      signal.addEventListener('abort', () => channel.end(), { once: true });
+      if (signal.aborted) channel.end();
     });
   });
 }
