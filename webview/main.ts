@@ -14,7 +14,7 @@ const root = document.getElementById('root');
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!isHostToWebview(event.data) || !root) return;
-  root.textContent = `${event.data.text.split('\n').length} lines (version ${event.data.version})`;
+  root.textContent = `version ${event.data.version}, ${event.data.diagnostics.length} diagnostics`;
 });
 
 vscode.postMessage({ type: 'ready' });
