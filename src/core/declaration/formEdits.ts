@@ -160,17 +160,16 @@ class Editor {
 
   /** The `-` that introduces block list item `item`. */
   private dashOf(item: unknown): number {
-    let at = this.start(item) - 1;
-    while (at >= 0 && (this.text[at] === ' ' || this.text[at] === '\t' || this.text[at] === '\n' || this.text[at] === '\r' || this.text[at] === '#')) {
-      if (this.text[at] === '\n') {
-        // `-` alone on its line, item below (and maybe comments): search the previous lines.
-        at--;
-        continue;
-      }
-      at--;
+    let end = this.start(item);
+    // The item starts on the dash's line, or below a lone `-` (maybe with comment lines between).
+    for (;;) {
+      const lineStart = this.lineStart(end);
+      const before = this.text.slice(lineStart, end).replace(/(^|\s)#.*$/, '').replace(/\s+$/, '');
+      if (before.endsWith('-')) return lineStart + before.length - 1;
+      if (before.trim() !== '' || lineStart === 0) invalid('Could not find the dash of a list item.');
+      end = lineStart - 1;
+      if (this.text[end - 1] === '\r') end--;
     }
-    if (this.text[at] !== '-') invalid('Could not find the dash of a list item.');
-    return at;
   }
 
   private newlineAtEnd(offset: number): string {
@@ -347,7 +346,13 @@ class Editor {
       const index = parent.map.items.indexOf(parent.pair);
       const next = parent.map.items[index + 1];
       if (!next) invalid(`${show(path)} is written in a way the form cannot remove.`);
-      return [{ start: keyStart, end: this.start(next.key), text: '' }];
+      const nextKey = this.start(next.key);
+      if (/^[ \t]*\r?\n[ \t]*$/.test(this.text.slice(end - 2 >= 0 && this.text[end - 2] === '\r' ? end - 2 : end - 1, nextKey))) return [{ start: keyStart, end: nextKey, text: '' }];
+      // Comments between it and the next key stay theirs: the dash keeps its own line (`-`).
+      let from = keyStart;
+      while (from > 0 && this.text[from - 1] === ' ') from--;
+      const lineEnd = end - (this.text[end - 1] === '\n' ? (this.text[end - 2] === '\r' ? 2 : 1) : 0);
+      return [{ start: from, end: lineEnd, text: '' }];
     }
     const item = parent.seq.items[parent.index];
     const dash = this.dashOf(item);
