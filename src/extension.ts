@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import * as declaration from './declaration';
+import * as editor from './editor';
 import * as explorer from './explorer';
 import * as log from './log';
 import * as logs from './logs';
@@ -10,6 +11,7 @@ import * as tunnels from './tunnels';
 /** What activate() returns: a small API other extensions and the host tests use. */
 export interface CosvmApi {
   explorer: explorer.ExplorerApi;
+  formEditor: editor.FormEditorApi;
 }
 
 /** Wiring only: build the context, then let each feature register itself (STYLE §5.2). */
@@ -23,8 +25,9 @@ export function activate(context: vscode.ExtensionContext): CosvmApi {
   logs.register(ctx, connections, explorerFeature);
   tunnels.register(ctx, connections, explorerFeature);
   declaration.register(ctx);
+  const formEditor = editor.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { explorer: explorerFeature.api };
+  return { explorer: explorerFeature.api, formEditor };
 }
 
 export function deactivate(): void {
