@@ -13,6 +13,9 @@
  * - `remove` deletes the whole lines of a key or list item (its own trailing comment and any comment
  *   lines inside it go with it; comment lines before or after it stay). A collection that becomes empty
  *   is removed with its key, up the path; a list item that becomes an empty map is written `{}`.
+ *   The first key of a list item (`- name: a`) goes with the next key moving up after the dash, or,
+ *   when comment lines sit between them, the dash stays alone on its line (`-`). Inside a flow
+ *   collection the entry and one comma go.
  * - `insert` adds a block list item at the dash column of its siblings (or inside a flow list); a
  *   missing list is created in the document's dash style.
  */
