@@ -49,15 +49,16 @@ export async function runPaletteCommand(page: Page, label: string): Promise<void
   await page.keyboard.press('Enter');
 }
 
-export type Theme = 'light' | 'dark';
+export type Theme = 'light' | 'dark' | 'high-contrast';
 
 /**
- * Switches the color theme the way the OS would: the workbench follows `prefers-color-scheme` because
- * the test settings turn on `window.autoDetectColorScheme`.
+ * Switches the color theme the way the OS would: the workbench follows `prefers-color-scheme` (and forced
+ * colors, for high contrast) because the test settings turn on `window.autoDetectColorScheme`.
  */
 export async function setTheme(page: Page, theme: Theme): Promise<void> {
-  await page.emulateMedia({ colorScheme: theme });
-  await page.locator(`.monaco-workbench.${theme === 'dark' ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 20_000 });
+  await page.emulateMedia({ colorScheme: theme === 'light' ? 'light' : 'dark', forcedColors: theme === 'high-contrast' ? 'active' : 'none' });
+  const themeClass = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black' }[theme];
+  await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: 20_000 });
   // Let the theme's CSS settle before a screenshot.
   await page.waitForTimeout(300);
 }

@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { openWorkbench, runPaletteCommand, screenshot, setTheme } from '../support/workbench';
+import { e2e } from './hooks';
+
+const sample = `# The API tier, edited in the form.
+spec:
+  containers:
+  - name: api # the only container
+    image: europe-west1-docker.pkg.dev/my-project/apps/api:2.0
+    args:
+    - --port
+    - "9090"
+    env:
+    - name: API_TOKEN
+      value: abc123secret
+  restartPolicy: always
+`;
+
+describe('declaration form editor in the workbench', function () {
+  this.timeout(120_000);
+  let page: Page;
+  let form: FrameLocator;
+  const file = () => path.join(e2e().workspace, 'api.cosvm.yaml');
+
+  before(async () => {
+    writeFileSync(file(), sample);
+    page = await e2e().newPage();
+    await openWorkbench(page, e2e().server.url);
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('api.cosvm.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'api.cosvm.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: 'restartPolicy' }).waitFor();
+    await runPaletteCommand(page, 'COS: Open Declaration Form');
+    // A webview is an iframe holding the page's own iframe.
+    form = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await page.close();
+  });
+
+  it('shows the declaration as a form with each diagnostic next to its field, in every theme', async () => {
+    await form.getByText(/Unsupported restart policy "always"/).first().waitFor({ timeout: 30_000 });
+    await form.getByText(/API_TOKEN/).first().waitFor();
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+      await setTheme(page, theme);
+      await screenshot(page, `form-editor-${theme}`);
+    }
+    await setTheme(page, 'dark');
+  });
+
+  it('writes a form change into the YAML as a minimal edit, comments kept', async () => {
+    await form.getByRole('combobox', { name: 'Restart policy' }).click();
+    await form.getByRole('option', { name: 'Always', exact: true }).click();
+    await form.getByText(/Unsupported restart policy/).first().waitFor({ state: 'detached', timeout: 20_000 });
+    await page.keyboard.press('Control+S');
+    const expected = sample.replace('restartPolicy: always', 'restartPolicy: Always');
+    for (let i = 0; i < 50 && readFileSync(file(), 'utf8') !== expected; i++) await page.waitForTimeout(200);
+    assert.equal(readFileSync(file(), 'utf8'), expected);
+  });
+
+  it('turns read-only with a banner pointing at the error when the YAML breaks, and recovers', async () => {
+    const good = readFileSync(file(), 'utf8');
+    // An external edit: a tab where YAML needs spaces.
+    writeFileSync(file(), good.replace('  restartPolicy:', '\trestartPolicy:'));
+    await form.getByText(/The YAML cannot be parsed \(line 12, column 1\)/).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'form-editor-broken-yaml-dark');
+    writeFileSync(file(), good);
+    await form.getByText(/The YAML cannot be parsed/).waitFor({ state: 'hidden', timeout: 20_000 });
+  });
+});
