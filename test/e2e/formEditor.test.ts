@@ -37,6 +37,7 @@ describe('declaration form editor in the workbench', function () {
     await runPaletteCommand(page, 'COS: Open Declaration Form');
     // A webview is an iframe holding the page's own iframe.
     form = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await form.getByRole('tab', { name: 'Form' }).waitFor({ timeout: 30_000 });
   });
 
   afterEach(async function () {
@@ -75,5 +76,17 @@ describe('declaration form editor in the workbench', function () {
     await screenshot(page, 'form-editor-broken-yaml-dark');
     writeFileSync(file(), good);
     await form.getByText(/The YAML cannot be parsed/).waitFor({ state: 'hidden', timeout: 20_000 });
+  });
+
+  it('previews what deploy would write, and keeps the chosen tab when hidden and shown again', async () => {
+    await form.getByRole('tab', { name: 'Preview' }).click();
+    await form.getByText('#cloud-config').first().waitFor({ timeout: 20_000 });
+    await screenshot(page, 'form-editor-preview-dark');
+    const tabs = page.locator('.tabs-container .tab');
+    await tabs.nth(0).click(); // the YAML text editor hides the form
+    await page.locator('.monaco-editor .view-line', { hasText: 'restartPolicy' }).waitFor();
+    await tabs.nth(1).click();
+    await form.getByText('#cloud-config').first().waitFor({ timeout: 20_000 });
+    assert.equal(await form.getByRole('tab', { name: 'Preview' }).getAttribute('aria-selected'), 'true');
   });
 });
