@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { waitFor } from '../support/processes';
 import { openWorkbench, runPaletteCommand, screenshot, setTheme } from '../support/workbench';
 import { e2e } from './hooks';
 
@@ -88,5 +89,31 @@ describe('declaration form editor in the workbench', function () {
     await tabs.nth(1).click();
     await form.getByText('#cloud-config').first().waitFor({ timeout: 20_000 });
     assert.equal(await form.getByRole('tab', { name: 'Preview' }).getAttribute('aria-selected'), 'true');
+  });
+
+  it('works from the keyboard: type and Enter commits a field, Tab reaches the next control, Space presses it', async () => {
+    await form.getByRole('tab', { name: 'Form' }).click();
+    const image = form.getByRole('textbox', { name: 'Image' });
+    // The form was just shown again: it is read-only until the host's document arrives and fills it in.
+    await waitFor('the form to show the image', async () => (await image.inputValue()) === 'europe-west1-docker.pkg.dev/my-project/apps/api:2.0', 20_000);
+    await image.click();
+    // Not Ctrl+A: the workbench runs select-all in a webview asynchronously, so it would land mid-typing.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('europe-west1-docker.pkg.dev/my-project/apps/api:2.1');
+    await page.keyboard.press('Enter');
+    // The next control after the image is "Add command item" (the digest badge and the warning take no focus).
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Control+S');
+    const expectedStart = sample.replace('restartPolicy: always', 'restartPolicy: Always').replace('apps/api:2.0', 'apps/api:2.1');
+    let text = '';
+    for (let i = 0; i < 50; i++) {
+      text = readFileSync(file(), 'utf8');
+      if (text.includes('apps/api:2.1') && text.includes('command:')) break;
+      await page.waitForTimeout(200);
+    }
+    // The image changed in place; a command list with one empty item was added to the container; the rest is as it was.
+    assert.equal(text.replace(/\n    command:\n    - ""\n/, '\n'), expectedStart);
   });
 });
