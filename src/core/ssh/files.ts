@@ -1,8 +1,8 @@
 /**
  * Copying files to and from a VM over the shared SSH connection with SFTP `fastPut`/`fastGet` (parallel
- * reads and writes, like OpenSSH's sftp; gce-api-notes.md §6). A download goes to a hidden temp file next
- * to its target and is renamed when complete, so a cancelled or failed one leaves no partial file and
- * never clobbers what was there.
+ * reads and writes, like OpenSSH's sftp; gce-api-notes.md §6). Both directions write a hidden temp file next
+ * to the target and rename it when complete, so a cancelled or failed copy leaves no partial file and never
+ * clobbers what was there.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
@@ -17,7 +17,10 @@ export interface TransferOptions {
   signal?: AbortSignal;
 }
 
-/** Copies a local file to `remotePath` on the VM (replacing it). */
+/**
+ * Copies a local file to `remotePath` on the VM. It goes to a hidden temp file next to the target first and
+ * is renamed over it only when complete, so a cancelled or failed upload never truncates what was there.
+ */
 export async function uploadFile(client: Client, localPath: string, remotePath: string, options: TransferOptions = {}): Promise<void> {
   const what = `Uploading ${localPath} to ${remotePath}`;
   throwIfAborted(options.signal, what);
@@ -28,9 +31,31 @@ export async function uploadFile(client: Client, localPath: string, remotePath: 
     throw localError(error, localPath, 'read');
   }
   if (!stats.isFile()) throw new SshError('ssh/command-failed', `Cannot upload ${localPath}: it is not a file.`);
-  await withSftp(client, what, options.signal, async (sftp) => {
-    await transfer((step, done) => sftp.fastPut(localPath, remotePath, { fileSize: stats.size, step }, done), stats.size, options);
-  }, (error) => (isSftpError(error) ? remoteError(error, remotePath, 'write') : localError(error, localPath, 'read')));
+  const partial = path.posix.join(path.posix.dirname(remotePath), `.${path.posix.basename(remotePath)}.${randomBytes(4).toString('hex')}.part`);
+  const explain = (error: unknown) => (isSftpError(error) ? remoteError(error, remotePath, 'write') : localError(error, localPath, 'read'));
+  try {
+    await withSftp(client, what, options.signal, async (sftp) => {
+      await transfer((step, done) => sftp.fastPut(localPath, partial, { fileSize: stats.size, step }, done), stats.size, options);
+      await renameOver(sftp, partial, remotePath);
+    }, explain);
+  } catch (error) {
+    // The session that wrote it may be gone (a cancel ends it): remove the temp file through a new one.
+    await withSftp(client, what, undefined, (sftp) => new Promise<void>((resolve) => sftp.unlink(partial, () => resolve())), explain).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Replaces `to` with `from` in one step where OpenSSH allows it (posix-rename), else removes `to` first. */
+function renameOver(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error | null) => (error ? reject(error) : resolve());
+    try {
+      sftp.ext_openssh_rename(from, to, done);
+    } catch {
+      // Not an OpenSSH server: plain SFTP rename refuses an existing target.
+      sftp.unlink(to, () => sftp.rename(from, to, done));
+    }
+  });
 }
 
 /** Copies `remotePath` from the VM to a local file (replacing it only once the copy is complete). */

@@ -93,7 +93,7 @@ describe('SFTP upload and download (real sshd)', function () {
     await assert.rejects(downloadFile(client, dir, path.join(dir, 'd')), (error: unknown) => isCosvmError(error) && error.userMessage.includes('it is not a file on the VM'));
   });
 
-  it('cancels mid-transfer: no partial download, an existing file untouched, and the connection still usable', async () => {
+  it('cancels mid-transfer either way: no partial file, an existing file untouched, and the connection still usable', async () => {
     const data = randomBytes(8 * 1024 * 1024);
     const remote = path.join(dir, 'big.bin');
     writeFileSync(remote, data);
@@ -123,11 +123,20 @@ describe('SFTP upload and download (real sshd)', function () {
     );
     assert.equal(existsSync(fresh), false);
 
+    // A cancelled upload leaves the VM's file as it was, and no temp file behind.
+    const target = path.join(dir, 'up.bin');
+    writeFileSync(target, 'the VM copy');
+    const before = readdirSync(dir).sort();
     const upload = new AbortController();
     await assert.rejects(
-      uploadFile(client, remote, path.join(dir, 'up.bin'), { signal: upload.signal, onProgress: () => upload.abort() }),
+      uploadFile(client, remote, target, { signal: upload.signal, onProgress: () => upload.abort() }),
       (error: unknown) => isCosvmError(error) && error.code === 'cancelled',
     );
+    assert.equal(readFileSync(target, 'utf8'), 'the VM copy');
+    assert.deepEqual(readdirSync(dir).sort(), before);
+    await uploadFile(client, remote, target);
+    assert.ok(readFileSync(target).equals(data));
+    assert.deepEqual(readdirSync(dir).sort(), before);
     assert.equal((await runCommand(client, 'echo still here')).stdout, 'still here\n');
     await downloadFile(client, remote, fresh);
     assert.ok(readFileSync(fresh).equals(data));
