@@ -11,6 +11,9 @@ const watch = process.argv.includes('--watch');
 const common = {
   bundle: true,
   minify: production,
+  // Class names survive minification: connectSocket (src/core/ssh/connection.ts) recognises ssh2's decipher by
+  // its name, and error stacks in the log stay readable.
+  keepNames: true,
   sourcemap: production ? false : 'linked',
   legalComments: 'none',
   logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
