@@ -37,6 +37,15 @@ export function streamKey(spec: StreamSpec): string {
   return `${project}/${zone}/${name}#${source.kind}:${what}`;
 }
 
+/**
+ * The stream for a container picked from `docker ps`: konlet's `klt-<name>-xxxx` is the declared container's
+ * stream (the same channel Follow Logs opens, and it survives konlet recreating the container); others by name.
+ */
+export function containerStream(instance: InstanceRef, container: string): StreamSpec {
+  const declared = /^klt-(.+)-[a-z]{4}$/.exec(container)?.[1];
+  return declared ? { instance, label: declared, source: { kind: 'docker', container: declared, konlet: true } } : { instance, label: container, source: { kind: 'docker', container } };
+}
+
 /** `COS: web-1 · web (journal)`, `COS: web-1 · web (docker logs)`, `COS: web-1 · serial port 1`. */
 export function channelName(spec: StreamSpec): string {
   const kind = spec.source.kind === 'journal' ? ' (journal)' : spec.source.kind === 'docker' ? ' (docker logs)' : '';

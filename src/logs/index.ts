@@ -4,6 +4,7 @@ import type { SshConnections } from '../ssh';
 import { registerContainerCommands } from '../ssh/containers';
 import { registerFileCommands } from '../ssh/files';
 import { registerLogCommands } from './commands';
+import { containerStream } from './format';
 import { LogStreams } from './streams';
 
 /**
@@ -13,7 +14,7 @@ import { LogStreams } from './streams';
 export function register(ctx: Ctx, connections: SshConnections, explorer: Explorer): LogStreams {
   const streams = ctx.own(new LogStreams(ctx, connections));
   registerLogCommands(ctx, streams, explorer.targetInstance);
-  registerContainerCommands(ctx, connections, explorer.targetInstance, (instance, container) => streams.start({ instance, label: container, source: { kind: 'docker', container } }));
+  registerContainerCommands(ctx, connections, explorer.targetInstance, (instance, container) => streams.start(containerStream(instance, container)));
   registerFileCommands(ctx, connections, explorer.targetInstance);
   return streams;
 }

@@ -4,6 +4,7 @@ import type { JournalEntry } from '../../../src/core/logs/journalExport';
 import {
   channelName,
   cleanSerialText,
+  containerStream,
   formatContainerLine,
   formatJournalEntry,
   formatTime,
@@ -55,6 +56,15 @@ describe('log stream choice and line formats (unit)', () => {
     for (const mode of ['startup-script', 'none'] as const) assert.deepEqual(streamsFor(instance(mode)).map((s) => s.source.kind), ['serial']);
     assert.deepEqual(streamsFor(instance('cloud-init', null)).map((s) => s.source.kind), ['serial']);
     assert.deepEqual(streamsFor(instance('cloud-init', 'spec: [')).map((s) => s.source.kind), ['serial']);
+  });
+
+  it("follows konlet's klt-<name>-xxxx from docker ps as the declared container's stream, so it is one channel", () => {
+    const ref = { project: 'p', zone: 'z', name: 'legacy-1' };
+    const fromPs = containerStream(ref, 'klt-legacy-oazp');
+    const fromFollowLogs = streamsFor({ ...instance('konlet', 'spec:\n  containers:\n  - name: legacy\n    image: nginx\n'), name: 'legacy-1' }).find((s) => s.source.kind === 'docker');
+    assert.ok(fromFollowLogs);
+    assert.equal(streamKey(fromPs), streamKey(fromFollowLogs));
+    assert.deepEqual(containerStream(ref, 'my-sidecar').source, { kind: 'docker', container: 'my-sidecar' });
   });
 
   it('offers only the serial port on a VM that is not running (SSH streams would never connect)', () => {
