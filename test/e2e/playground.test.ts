@@ -60,6 +60,7 @@ describe('npm start (the playground)', function () {
         .then(() => followLogsFromTheExplorer(page))
         .then(() => openTerminalFromTheExplorer(page))
         .then(() => konletLogsAndContainers(page))
+        .then(() => stopTunnelFromTheView(page))
         .then(() => assertNoKeyMaterialInOutput(runPrefix))
         .catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
@@ -242,4 +243,15 @@ async function konletLogsAndContainers(page: Page): Promise<void> {
   assert.equal(await page.locator('.quick-input-list .monaco-list-row', { hasText: /web-1--|web-2--/ }).count(), 0);
   await screenshot(page, 'containers-quick-pick-dark');
   await page.keyboard.press('Escape');
+}
+
+/** The tunnel's inline Stop action: the row and the status-bar item go, and the local port is closed. */
+async function stopTunnelFromTheView(page: Page): Promise<void> {
+  const row = treeRow(page, /^localhost:\d+ → web-1:8080$/);
+  const localPort = Number(/^localhost:(\d+)/.exec((await row.locator('.label-name').textContent()) ?? '')?.[1]);
+  await row.hover();
+  await row.getByRole('button', { name: 'Stop Tunnel' }).click();
+  await row.waitFor({ state: 'detached', timeout: 20_000 });
+  await page.locator('.statusbar-item', { hasText: /\d tunnels?/ }).waitFor({ state: 'detached', timeout: 20_000 });
+  await assert.rejects(fetch(`http://127.0.0.1:${localPort}/`));
 }
