@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
+import { abortableSleep } from '../core/abortableSleep';
 import type { ComputeClients } from '../core/gce/computeClients';
 import type { InstanceSummary, MigSummary, TemplateSummary } from '../core/gce/model';
 import { listInstances, listMigs, listTemplates } from '../core/gce/resources';
 
 /** How long the first page may wait for the listing to finish before the tree shows it as partial. */
 const completionGraceMs = 150;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 type Loaded<T> = { state: 'idle' } | { state: 'loading'; partial: T; done: Promise<T> } | { state: 'done'; value: T } | { state: 'error'; error: unknown };
 
@@ -72,7 +71,7 @@ export class ProjectInventory implements vscode.Disposable {
       );
       await Promise.race([first, done.catch(() => undefined)]);
       // A small project lists in one page: wait a moment for the end, so the tree draws once, not twice.
-      if (this.instances.state === 'loading') await Promise.race([done.catch(() => undefined), delay(completionGraceMs)]);
+      if (this.instances.state === 'loading') await Promise.race([done.catch(() => undefined), abortableSleep(completionGraceMs)]);
     }
     const current = this.instances;
     // The tree now has everything that arrived so far; a change event for it would be redundant.

@@ -5,6 +5,7 @@
  * Docker includes lines at exactly that time, so those already delivered are skipped: nothing repeats.
  */
 import type { Client, ClientChannel } from 'ssh2';
+import { abortableSleep } from '../abortableSleep';
 import { isCancelled, isCosvmError, SshError } from '../errors';
 import { shellCommand } from '../shell';
 import { checkContainerName, dockerCommandError } from '../ssh/remoteDocker';
@@ -170,7 +171,7 @@ export async function followContainerLogs(options: ContainerFollowOptions): Prom
     } finally {
       if (!options.shared) client?.end();
     }
-    await sleep(delay, signal);
+    await abortableSleep(delay, signal);
     delay = Math.min(maxMs, delay * 2);
   }
 }
@@ -264,16 +265,4 @@ class LineSplitter {
     this.rest = Buffer.alloc(0);
     return rest.length > 0 ? [rest.toString('utf8')] : [];
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -7,6 +7,7 @@
  * wrapped to die with the channel (`untilChannelCloses`; without that, OpenSSH leaves it running).
  */
 import type { Client, ClientChannel } from 'ssh2';
+import { abortableSleep } from '../abortableSleep';
 import { isCancelled } from '../errors';
 import { shellQuote } from '../shell';
 import { journalctlCommand, type JournalQuery } from './journalctl';
@@ -77,7 +78,7 @@ export async function followJournal(options: FollowOptions): Promise<void> {
     } finally {
       if (!options.shared) client?.end();
     }
-    await sleep(delay, options.signal);
+    await abortableSleep(delay, options.signal);
     delay = Math.min(maxMs, delay * 2);
   }
 }
@@ -123,17 +124,5 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
       channel.on('close', () => finish());
       if (signal.aborted) channel.end();
     });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
   });
 }

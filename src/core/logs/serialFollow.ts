@@ -4,6 +4,7 @@
  * `start` is past the one asked for, and the gap is reported as lost bytes instead of silently skipped.
  * Nothing is repeated: every byte position is delivered at most once.
  */
+import { abortableSleep } from '../abortableSleep';
 import { isCancelled } from '../errors';
 import type { SerialPortOutput } from '../gce/serialPort';
 
@@ -60,7 +61,7 @@ export async function followSerialPort(options: SerialFollowOptions): Promise<vo
       options.onError?.(error);
       wait = Math.min(maxBackoffMs, wait * 2);
     }
-    await sleep(wait, signal);
+    await abortableSleep(wait, signal);
   }
 }
 
@@ -72,16 +73,4 @@ function position(value: string, field: string): bigint {
 function fromNextLine(text: string): string {
   const newline = text.indexOf('\n');
   return newline < 0 ? text : text.slice(newline + 1);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

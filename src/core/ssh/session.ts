@@ -5,6 +5,7 @@
  * as `gcloud compute ssh` does (it polls every 5 s for 60 s, §3.3).
  */
 import type { Client } from 'ssh2';
+import { abortableSleep } from '../abortableSleep';
 import { CancelledError, isCosvmError, throwIfAborted } from '../errors';
 
 export type SessionState = 'idle' | 'connecting' | 'ready' | 'failed' | 'disposed';
@@ -88,7 +89,8 @@ export class SshSession {
           throw error;
         }
         this.setState('connecting', error);
-        await sleep(wait, signal);
+        await abortableSleep(wait, signal);
+        if (signal.aborted) throw new CancelledError('The SSH connection');
         if (!propagating) delay = Math.min(maxMs, delay * 2);
       }
     }
@@ -111,18 +113,4 @@ export class SshSession {
     this.stateValue = state;
     this.options.onState?.(state, error);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new CancelledError('The SSH connection'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
