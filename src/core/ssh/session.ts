@@ -78,6 +78,11 @@ export class SshSession {
     for (;;) {
       try {
         const client = await this.options.open(signal);
+        // Disposed while it was opening: nobody will end this one later.
+        if (signal.aborted) {
+          client.end();
+          throw new CancelledError('The SSH connection');
+        }
         this.adopt(client);
         return client;
       } catch (error) {

@@ -100,4 +100,17 @@ describe('SSH session: one shared connection, reopened with backoff', () => {
     release(client);
     assert.equal(await patient, client);
   });
+  it('ends a connection that opens after the session was disposed, and stays disposed', async () => {
+    let release: (client: Client) => void = () => undefined;
+    const states: SessionState[] = [];
+    const session = new SshSession({ open: () => new Promise<Client>((resolve) => (release = resolve)), backoff: fast, onState: (state) => states.push(state) });
+    const waiting = session.client();
+    session.dispose();
+    const client = new FakeClient();
+    release(client as unknown as Client);
+    await assert.rejects(waiting, (error: unknown) => isCosvmError(error) && error.code === 'cancelled');
+    assert.ok(client.ended);
+    assert.equal(session.state, 'disposed');
+    assert.deepEqual(states, ['connecting', 'disposed']);
+  });
 });
