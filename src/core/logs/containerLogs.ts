@@ -10,7 +10,7 @@ import { isCancelled, isCosvmError, SshError } from '../errors';
 import { shellCommand } from '../shell';
 import { checkContainerName, dockerCommandError } from '../ssh/remoteDocker';
 import type { JournalQuery } from './journalctl';
-import { untilChannelCloses } from './journalFollow';
+import { execOrDisconnected, untilChannelCloses } from './journalFollow';
 
 /** konlet-startup.service: konlet's own steps and errors (pull failures, restarts) are in its journal. */
 export const konletStartupQuery: Omit<JournalQuery, 'follow' | 'afterCursor'> = { unit: 'konlet-startup.service' };
@@ -224,7 +224,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
     signal.addEventListener('abort', onAbort, { once: true });
     client.once('close', onClose);
     client.once('error', onError);
-    client.exec(command, (error, opened) => {
+    const started = execOrDisconnected(client, command, (error, opened) => {
       if (error) {
         finish(error);
         return;
@@ -241,6 +241,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
       });
       opened.on('close', () => finish());
     });
+    if (started !== undefined) finish(started);
   });
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Client, ClientChannel } from 'ssh2';
 import { abortableSleep } from '../abortableSleep';
-import { isCancelled } from '../errors';
+import { isCancelled, SshError } from '../errors';
 import { shellQuote } from '../shell';
 import { journalctlCommand, type JournalQuery } from './journalctl';
 import { JournalExportParser, type JournalEntry } from './journalExport';
@@ -108,7 +108,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
     signal.addEventListener('abort', onAbort, { once: true });
     client.once('close', onClose);
     client.once('error', onError);
-    client.exec(command, (error, channel) => {
+    const started = execOrDisconnected(client, command, (error, channel) => {
       if (error) {
         finish(error);
         return;
@@ -124,5 +124,19 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
       channel.on('close', () => finish());
       if (signal.aborted) channel.end();
     });
+    if (started !== undefined) finish(started);
   });
+}
+
+/**
+ * `client.exec`, except that ssh2's synchronous `Not connected` (the socket ended, `close` not yet emitted)
+ * comes back as an `ssh/disconnected` error instead of a throw, for the caller's normal settle path.
+ */
+export function execOrDisconnected(client: Client, command: string, callback: (error: Error | undefined, channel: ClientChannel) => void): SshError | undefined {
+  try {
+    client.exec(command, callback);
+    return undefined;
+  } catch (error) {
+    return new SshError('ssh/disconnected', `The SSH connection closed before the remote command could start (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
+  }
 }

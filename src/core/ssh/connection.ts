@@ -186,13 +186,18 @@ export interface CommandResult {
 /** Runs a command (already shell-quoted) and collects its output. */
 export function runCommand(client: Client, command: string, signal?: AbortSignal): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    client.exec(command, (error, channel) => {
-      if (error) {
-        reject(new SshError('ssh/command-failed', `Could not start the remote command: ${error.message}`, { cause: error }));
-        return;
-      }
-      collect(channel, signal).then(resolve, reject);
-    });
+    try {
+      client.exec(command, (error, channel) => {
+        if (error) {
+          reject(new SshError('ssh/command-failed', `Could not start the remote command: ${error.message}`, { cause: error }));
+          return;
+        }
+        collect(channel, signal).then(resolve, reject);
+      });
+    } catch (error) {
+      // ssh2 throws `Not connected` when the socket has ended but `close` has not been emitted yet.
+      reject(new SshError('ssh/disconnected', `Could not start the remote command: the SSH connection has closed (${error instanceof Error ? error.message : String(error)}).`, { cause: error }));
+    }
   });
 }
 

@@ -85,9 +85,14 @@ export async function downloadFile(client: Client, remotePath: string, localPath
 
 /** Opens an SFTP session for `work`, closes it after, and turns SDK errors into one sentence each. */
 async function withSftp(client: Client, what: string, signal: AbortSignal | undefined, work: (sftp: SFTPWrapper) => Promise<void>, explain: (error: unknown) => Error): Promise<void> {
-  const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-    client.sftp((error, session) => (error ? reject(new SshError('ssh/command-failed', `${what}: the VM refused an SFTP session (${error.message}).`, { cause: error })) : resolve(session))),
-  );
+  const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+    try {
+      client.sftp((error, session) => (error ? reject(new SshError('ssh/command-failed', `${what}: the VM refused an SFTP session (${error.message}).`, { cause: error })) : resolve(session)));
+    } catch (error) {
+      // ssh2 throws `Not connected` when the socket has ended but `close` has not been emitted yet.
+      reject(new SshError('ssh/disconnected', `${what}: the SSH connection has closed (${error instanceof Error ? error.message : String(error)}).`, { cause: error }));
+    }
+  });
   // Ending the session fails every request in flight, which ends fastPut/fastGet with an error.
   const onAbort = () => sftp.end();
   signal?.addEventListener('abort', onAbort, { once: true });
