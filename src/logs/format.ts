@@ -39,7 +39,7 @@ export function streamKey(spec: StreamSpec): string {
 
 /**
  * The stream for a container picked from `docker ps`: konlet's `klt-<name>-xxxx` is the declared container's
- * stream (the same channel Follow Logs opens, and it survives konlet recreating the container); others by name.
+ * stream (the same channel Follow Logs opens); others by name.
  */
 export function containerStream(instance: InstanceRef, container: string): StreamSpec {
   const declared = /^klt-(.+)-[a-z]{4}$/.exec(container)?.[1];

@@ -116,21 +116,29 @@ export class LogStreams implements vscode.Disposable {
     const signal = entry.controller.signal;
     const ref = spec.instance;
     const source = spec.source;
+    // After stop() the channel is disposed, and appendLine would throw (inside ssh2's parser, for late SSH
+    // data): nothing is written once stopped. Stream text is redacted too: containers print tokens.
+    const write = (text: string, newline = true) => {
+      if (signal.aborted) return;
+      const safe = this.ctx.redactor.redact(text);
+      if (newline) channel.appendLine(safe);
+      else channel.append(safe);
+    };
     // One status line per change: a dead connection retried with backoff says so once.
     let state: 'starting' | 'up' | 'down' = 'starting';
     const onStatus = (status: 'connected' | 'reconnecting' | 'stopped', error?: unknown) => {
       if (status === 'connected') {
-        channel.appendLine(statusLine(state === 'starting' ? vscode.l10n.t('following (last {0} lines first)', tailLines) : vscode.l10n.t('reconnected; resuming after the last line shown')));
+        write(statusLine(state === 'starting' ? vscode.l10n.t('following (last {0} lines first)', tailLines) : vscode.l10n.t('reconnected; resuming after the last line shown')));
         state = 'up';
       } else if (state !== 'down') {
         const reason = error === undefined ? vscode.l10n.t('the connection closed') : this.describe(error);
         const text = status === 'stopped' ? vscode.l10n.t('the container stopped; waiting for it to run again') : vscode.l10n.t('{0}; reconnecting…', reason);
-        channel.appendLine(statusLine(text));
+        write(statusLine(text));
         state = 'down';
       }
     };
     const connect = (s: AbortSignal) => this.connections.client(ref, s);
-    if (source.kind !== 'serial') channel.appendLine(statusLine(vscode.l10n.t('connecting to {0} over SSH…', ref.name)));
+    if (source.kind !== 'serial') write(statusLine(vscode.l10n.t('connecting to {0} over SSH…', ref.name)));
     if (source.kind === 'journal') {
       return followJournal({
         connect,
@@ -138,7 +146,7 @@ export class LogStreams implements vscode.Disposable {
         query: { unit: source.unit, lines: tailLines },
         signal,
         onStatus,
-        onEntries: (entries) => channel.appendLine(entries.map((e) => formatJournalEntry(e)).join('\n')),
+        onEntries: (entries) => write(entries.map((e) => formatJournalEntry(e)).join('\n')),
       });
     }
     if (source.kind === 'docker') {
@@ -149,22 +157,22 @@ export class LogStreams implements vscode.Disposable {
         tail: tailLines,
         signal,
         onStatus,
-        onLines: (lines) => channel.appendLine(lines.map((l) => formatContainerLine(l)).join('\n')),
+        onLines: (lines) => write(lines.map((l) => formatContainerLine(l)).join('\n')),
       });
     }
-    channel.appendLine(statusLine(vscode.l10n.t('reading serial port {0} through the Compute API (last {1} KiB first)', source.port, serialTailBytes / 1024)));
+    write(statusLine(vscode.l10n.t('reading serial port {0} through the Compute API (last {1} KiB first)', source.port, serialTailBytes / 1024)));
     return followSerialPort({
       read: async (start, s) => getSerialPortOutput(await this.ctx.gce(), ref, { port: source.port, start }, s),
       tailBytes: serialTailBytes,
       signal,
       onText: (text) => {
-        if (state === 'down') channel.appendLine(statusLine(vscode.l10n.t('reading again')));
+        if (state === 'down') write(statusLine(vscode.l10n.t('reading again')));
         state = 'up';
-        channel.append(cleanSerialText(text));
+        write(cleanSerialText(text), false);
       },
-      onLost: (bytes) => channel.appendLine(`\n${lostBytesLine(bytes)}`),
+      onLost: (bytes) => write(`\n${lostBytesLine(bytes)}`),
       onError: (error) => {
-        if (state !== 'down') channel.appendLine(statusLine(vscode.l10n.t('reading the serial port failed: {0}; retrying', this.describe(error))));
+        if (state !== 'down') write(statusLine(vscode.l10n.t('reading the serial port failed: {0}; retrying', this.describe(error))));
         state = 'down';
       },
     });

@@ -110,7 +110,9 @@ export class SshConnections implements vscode.Disposable {
       entry.keyAddedAt = access.keyAddedAt;
       this.ctx.log.info(`Added an expiring SSH key for ${access.target.username} to ${instanceKey(entry.ref)} (${access.via}); it can take up to a minute to reach the VM.`);
     }
-    return connectSsh(access.target, signal);
+    const client = await connectSsh(access.target, signal);
+    await access.remember();
+    return client;
   }
 
   dispose(): void {

@@ -46,6 +46,9 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
   let presented: string | undefined;
   /** Set once the unknown-key question was asked: its answer (or error) explains a refusal. */
   let unknownAnswer: { accepted: boolean } | { error: Error } | undefined;
+  let acceptedKey: string | undefined;
+  /** The attempt is over (connected, failed or cancelled). */
+  let settled = false;
   const askUnknown = target.trustedHostKeys.length === 0 ? target.onUnknownHostKey : undefined;
   const readyTimeoutMs = target.readyTimeoutMs ?? 20_000;
   // While the user answers, ssh2's handshake timer would fire; our own one stops for the question instead.
@@ -64,14 +67,20 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
     keepaliveCountMax: 3,
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void): void => {
       presented = hostKeyFingerprint(key);
+      // ssh2 asks again at every re-key: a key accepted on first use stays the one trusted for this connection.
+      const trusted = unknownAnswer && 'accepted' in unknownAnswer && unknownAnswer.accepted ? [...target.trustedHostKeys, acceptedKey ?? ''] : target.trustedHostKeys;
       if (!askUnknown || unknownAnswer) {
-        verify(target.trustedHostKeys.includes(presented));
+        verify(trusted.includes(presented));
         return;
       }
+      const asked = presented;
       clearTimeout(handshakeTimer);
       askUnknown({ fingerprint: presented, type: hostKeyType(key), blob: Buffer.from(key) }).then(
         (accepted) => {
           unknownAnswer = { accepted };
+          if (accepted) acceptedKey = asked;
+          // The attempt may have ended (cancelled, or the server gone) while the user decided.
+          if (settled) return;
           armHandshakeTimer();
           verify(accepted);
         },
@@ -90,23 +99,27 @@ export async function connectSsh(target: SshTarget, signal?: AbortSignal): Promi
       client.end();
     };
     const onAbort = () => {
+      settled = true;
       clearTimeout(handshakeTimer);
       discard();
       reject(new CancelledError('The SSH connection'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     onHandshakeTimeout = () => {
+      settled = true;
       signal?.removeEventListener('abort', onAbort);
       discard();
       reject(new SshError('ssh/connect-failed', `${where} did not answer in time: check that a firewall rule allows port ${config.port} from your address.`));
     };
     armHandshakeTimer();
     client.once('ready', () => {
+      settled = true;
       clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
       resolve(client);
     });
     client.once('error', (error: Error & { level?: string; code?: string }) => {
+      settled = true;
       clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
       client.on('error', () => undefined);

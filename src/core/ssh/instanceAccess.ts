@@ -35,6 +35,8 @@ export interface AccessOptions {
 
 export interface InstanceAccess {
   target: SshTarget;
+  /** Call once connected: a host key accepted on first use is remembered only after the server proved it holds it. */
+  remember: () => Promise<void>;
   /** When we just wrote our key to the VM's metadata (or OS Login): refusals until ~60 s later mean "not there yet". */
   keyAddedAt: number | undefined;
   via: 'ssh-keys' | 'os-login';
@@ -106,6 +108,7 @@ export async function prepareInstanceAccess(options: AccessOptions, ref: Instanc
   const [pinned, known] = await Promise.all([getHostKeys(clients, ref, signal), options.knownHosts.keysFor(alias)]);
   const trust = resolveHostTrust({ pinned, known });
   if (trust.kind === 'pinned') await options.knownHosts.remember(alias, pinned);
+  let acceptedKey: PresentedHostKey | undefined;
   const target: SshTarget = {
     host,
     port: options.port ?? 22,
@@ -114,9 +117,12 @@ export async function prepareInstanceAccess(options: AccessOptions, ref: Instanc
     trustedHostKeys: trust.kind === 'unknown' ? [] : trust.fingerprints,
     onUnknownHostKey: async (presented) => {
       const accepted = await options.confirmHostKey(ref, presented);
-      if (accepted) await options.knownHosts.remember(alias, [{ type: presented.type, blob: presented.blob.toString('base64') }]);
+      if (accepted) acceptedKey = presented;
       return accepted;
     },
   };
-  return { target, keyAddedAt, via };
+  const remember = async () => {
+    if (acceptedKey) await options.knownHosts.remember(alias, [{ type: acceptedKey.type, blob: acceptedKey.blob.toString('base64') }]);
+  };
+  return { target, remember, keyAddedAt, via };
 }

@@ -74,7 +74,21 @@ describe('instance access the way gcloud compute ssh prepares it (emulated COS V
     const ref = { project: cloud.project, zone: cloud.zone, name: 'vm-tofu' };
     const access = await prepareInstanceAccess(options, ref);
     assert.deepEqual(access.target.trustedHostKeys, []);
-    (await connectSsh({ ...access.target, readyTimeoutMs: 10_000 })).end();
+    const client = await connectSsh({ ...access.target, readyTimeoutMs: 10_000 });
+    await access.remember();
+    try {
+      // ssh2 checks the host key again at every re-key: the key accepted on first use must still pass.
+      // ssh2 has no public client rekey; its protocol object starts one as OpenSSH's RekeyLimit would.
+      const protocol = (client as unknown as { _protocol: { rekey(): void } })._protocol;
+      await new Promise<void>((resolve, reject) => {
+        client.once('handshake', () => resolve());
+        client.once('error', reject);
+        protocol.rekey();
+      });
+      assert.equal((await runCommand(client, 'echo after-rekey')).stdout, 'after-rekey\n');
+    } finally {
+      client.end();
+    }
     assert.equal(asked.length, 1);
     assert.match(asked[0] ?? '', /^vm-tofu SHA256:/);
     const again = await prepareInstanceAccess(options, ref);
