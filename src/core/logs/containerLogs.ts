@@ -10,7 +10,7 @@ import { isCancelled, isCosvmError, SshError } from '../errors';
 import { shellCommand } from '../shell';
 import { checkContainerName, dockerCommandError } from '../ssh/remoteDocker';
 import type { JournalQuery } from './journalctl';
-import { execOrDisconnected, untilChannelCloses } from './journalFollow';
+import { callbackError, execOrDisconnected, untilChannelCloses } from './journalFollow';
 
 /** konlet-startup.service: konlet's own steps and errors (pull failures, restarts) are in its journal. */
 export const konletStartupQuery: Omit<JournalQuery, 'follow' | 'afterCursor'> = { unit: 'konlet-startup.service' };
@@ -191,6 +191,8 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
     let exitCode: number | undefined;
     let channel: ClientChannel | undefined;
     let settled = false;
+    /** What `onLines` threw: it ends the attempt (it must never throw into ssh2's parser). */
+    let failed: Error | undefined;
     const deliver = (stream: LogStream, raw: string[]) => {
       const lines: ContainerLogLine[] = [];
       for (const text of raw) {
@@ -198,7 +200,19 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
         if (stream === 'stderr' && line.time === undefined) cliMessages.push(text);
         else lines.push(line);
       }
-      if (lines.length > 0) onLines(lines);
+      if (lines.length === 0 || failed || signal.aborted) return;
+      try {
+        onLines(lines);
+      } catch (error) {
+        failed = callbackError(error);
+        channel?.end();
+      }
+    };
+    // Nothing is delivered once the attempt is over or the caller stopped.
+    const onData = (stream: LogStream, chunk: Buffer) => {
+      if (settled || signal.aborted) return;
+      deliver(stream, splitters[stream].push(chunk));
+      if (failed) finish(failed);
     };
     const finish = (error?: unknown) => {
       if (settled) return;
@@ -206,13 +220,14 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
       signal.removeEventListener('abort', onAbort);
       client.removeListener('close', onClose);
       client.removeListener('error', onError);
+      // A command that ended by itself said everything: its last line may lack a newline. After a drop a
+      // partial line is dropped here and read again on the next attempt.
+      if (error === undefined && exitCode !== undefined) for (const stream of ['stdout', 'stderr'] as const) deliver(stream, splitters[stream].end());
+      error ??= failed;
       if (error !== undefined) {
         reject(error instanceof Error ? error : new Error('The SSH connection failed.'));
         return;
       }
-      // A command that ended by itself said everything: its last line may lack a newline. After a drop a
-      // partial line is dropped here and read again on the next attempt.
-      if (exitCode !== undefined) for (const stream of ['stdout', 'stderr'] as const) deliver(stream, splitters[stream].end());
       resolve({ exitCode, stderr: cliMessages.join('\n') });
     };
     const onClose = () => finish();
@@ -234,8 +249,8 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
         opened.end();
         return;
       }
-      opened.on('data', (chunk: Buffer) => deliver('stdout', splitters.stdout.push(chunk)));
-      opened.stderr.on('data', (chunk: Buffer) => deliver('stderr', splitters.stderr.push(chunk)));
+      opened.on('data', (chunk: Buffer) => onData('stdout', chunk));
+      opened.stderr.on('data', (chunk: Buffer) => onData('stderr', chunk));
       opened.on('exit', (code: number | null) => {
         if (typeof code === 'number') exitCode = code;
       });

@@ -114,18 +114,36 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
         return;
       }
       open = channel;
+      if (settled || signal.aborted) {
+        channel.end();
+        finish();
+        return;
+      }
       // Entries arrive whole only after their blank line; a partial one waits in the parser and is
-      // read again after the cursor on the next connection, so nothing repeats.
+      // read again after the cursor on the next connection, so nothing repeats. Nothing is delivered once
+      // the attempt is over or the caller stopped, and a throwing callback ends the attempt: it must never
+      // throw into ssh2's parser, which would kill a shared connection.
       channel.on('data', (chunk: Buffer) => {
+        if (settled || signal.aborted) return;
         const entries = parser.push(chunk);
-        if (entries.length > 0) onEntries(entries);
+        if (entries.length === 0) return;
+        try {
+          onEntries(entries);
+        } catch (error) {
+          channel.end();
+          finish(callbackError(error));
+        }
       });
       channel.stderr.on('data', () => undefined);
       channel.on('close', () => finish());
-      if (signal.aborted) channel.end();
     });
     if (started !== undefined) finish(started);
   });
+}
+
+/** What a follow's own callback threw, as an Error for the attempt's rejection. */
+export function callbackError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(`The log callback failed: ${String(error)}`);
 }
 
 /**
