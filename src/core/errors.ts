@@ -91,6 +91,13 @@ export function throwIfAborted(signal: AbortSignal | undefined, what?: string): 
   if (signal?.aborted) throw new CancelledError(what);
 }
 
+/** The sentence to show for any error: a CosvmError's user message, else the message (never a stack). */
+export function userMessageOf(error: unknown): string {
+  if (isCosvmError(error)) return error.userMessage;
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : describeValue(error);
+}
+
 /** The message and every `cause` below it, one per line, for the log. */
 export function describeErrorChain(error: unknown): string {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { formEditToTextEdits } from '../core/declaration/formEdits';
-import { isCosvmError } from '../core/errors';
+import { describeErrorChain, userMessageOf } from '../core/errors';
 import type { Ctx } from '../ctx';
 import { declarationMode } from '../declaration/documents';
 import { formDocument } from './formDocument';
@@ -41,19 +41,32 @@ export class FormEditorProvider implements vscode.CustomTextEditorProvider {
       const message: HostToWebview = formDocument(document.getText(), declarationMode(document.getText(), this.ctx.config), document.version);
       void webview.postMessage(message);
     };
-    const form: OpenForm = {
-      document,
-      handle: async (message) => {
-        if (message.type === 'ready') post();
-        else if (message.type === 'showSource') await this.showSource(document, message.path);
-        else if (message.type === 'edit') {
-          // An edit made on an older text may point at a different node now: drop it and show the current text.
-          if (message.version !== document.version) {
+    /** Versions the form's own edits produced: the webview may not have seen them yet when it sends the next edit. */
+    const ownVersions = new Set<number>();
+    const handleNow = async (message: WebviewToHost) => {
+      if (message.type === 'ready') post();
+      else if (message.type === 'showSource') await this.showSource(document, message.path);
+      else if (message.type === 'edit') {
+        // An edit made on a text someone else changed since may point at a different node now: drop it and
+        // show the current text. Changes made only by this form's own edits are fine (a quick second edit).
+        for (let version = message.version + 1; version <= document.version; version++) {
+          if (!ownVersions.has(version)) {
             post();
             return;
           }
-          await this.applyEdit(document, message.edit);
         }
+        if (message.version > document.version) return;
+        if (await this.applyEdit(document, message.edit)) ownVersions.add(document.version);
+      }
+    };
+    // One message at a time: an edit is checked against the text the previous one left.
+    let queue = Promise.resolve();
+    const form: OpenForm = {
+      document,
+      handle: (message) => {
+        const next = queue.then(() => handleNow(message));
+        queue = next.catch(() => undefined);
+        return next;
       },
     };
     this.open.add(form);
@@ -74,12 +87,14 @@ export class FormEditorProvider implements vscode.CustomTextEditorProvider {
     });
   }
 
-  private async applyEdit(document: vscode.TextDocument, edit: Parameters<typeof formEditToTextEdits>[1]): Promise<void> {
+  /** True when the text changed. */
+  private async applyEdit(document: vscode.TextDocument, edit: Parameters<typeof formEditToTextEdits>[1]): Promise<boolean> {
     const edits = formEditToTextEdits(document.getText(), edit);
-    if (edits.length === 0) return;
+    if (edits.length === 0) return false;
     const workspaceEdit = new vscode.WorkspaceEdit();
     for (const change of edits) workspaceEdit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
     if (!(await vscode.workspace.applyEdit(workspaceEdit))) throw new Error(`The form could not change ${document.uri.fsPath}`);
+    return true;
   }
 
   /** Opens the YAML beside the form, at the field when one is given. */
@@ -95,8 +110,8 @@ export class FormEditorProvider implements vscode.CustomTextEditorProvider {
   }
 
   private report(error: unknown): void {
-    const message = isCosvmError(error) ? error.userMessage : error instanceof Error ? error.message : String(error);
-    this.ctx.log.error(`Form editor: ${message}`);
+    const message = this.ctx.redactor.redact(userMessageOf(error));
+    this.ctx.log.error(this.ctx.redactor.redact(`Form editor: ${describeErrorChain(error)}`));
     void vscode.window.showErrorMessage(vscode.l10n.t('The form could not make that change: {0}', message));
   }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isCancelled, isCosvmError } from '../core/errors';
+import { isCancelled, isCosvmError, userMessageOf } from '../core/errors';
 import type { Ctx } from '../ctx';
 import { ProjectInventory } from './Inventory';
 import type { ExplorerNode } from './nodes/ExplorerNode';
@@ -78,7 +78,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     } catch (error) {
       // A refresh replaced this listing; the new one is on its way.
       if (isCancelled(error)) return [];
-      this.ctx.log.warn(this.ctx.redactor.redact(`Explorer: ${node.id}: ${error instanceof Error ? error.message : String(error)}`));
+      this.ctx.log.warn(this.ctx.redactor.redact(`Explorer: ${node.id}: ${userMessageOf(error)}`));
       if (isCosvmError(error) && error.code === 'gce/no-credentials') {
         return [
           new MessageNode(`${node.id}/no-credentials`, vscode.l10n.t('No Google Cloud credentials. Click to sign in with gcloud.'), 'key', {
@@ -87,7 +87,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
           }),
         ];
       }
-      const message = this.ctx.redactor.redact(isCosvmError(error) ? error.userMessage : error instanceof Error ? error.message : String(error));
+      const message = this.ctx.redactor.redact(userMessageOf(error));
       return [new MessageNode(`${node.id}/error`, message, 'error', { command: 'cosvm.log.show', title: vscode.l10n.t('Show Log') })];
     }
   }

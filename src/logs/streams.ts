@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CosvmError, isCosvmError } from '../core/errors';
+import { CosvmError, userMessageOf } from '../core/errors';
 import { getSerialPortOutput } from '../core/gce/serialPort';
 import { followContainerLogs } from '../core/logs/containerLogs';
 import { followJournal } from '../core/logs/journalFollow';
@@ -180,7 +180,7 @@ export class LogStreams implements vscode.Disposable {
 
   /** One redacted sentence for a status line (never key material or tokens). */
   private describe(error: unknown): string {
-    const text = isCosvmError(error) ? error.userMessage : error instanceof Error ? error.message : String(error);
+    const text = userMessageOf(error);
     return this.ctx.redactor.redact(text);
   }
 }

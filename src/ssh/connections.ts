@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'ssh2';
 import * as vscode from 'vscode';
-import { CancelledError } from '../core/errors';
+import { CancelledError, userMessageOf } from '../core/errors';
 import { gcloudConfigValue } from '../core/gcloudConfig';
 import type { InstanceRef } from '../core/gce/model';
 import type { PresentedHostKey } from '../core/ssh/connection';
@@ -66,7 +66,7 @@ export class SshConnections implements vscode.Disposable {
         keyPropagationUntil: () => (entry.keyAddedAt ?? 0) + keyPropagationMs,
         onState: (state, error) => {
           const where = `SSH ${key}`;
-          if (error && state !== 'ready') this.ctx.log.warn(this.ctx.redactor.redact(`${where}: ${state}: ${describe(error)}`));
+          if (error && state !== 'ready') this.ctx.log.warn(this.ctx.redactor.redact(`${where}: ${state}: ${userMessageOf(error)}`));
           else this.ctx.log.info(`${where}: ${state}`);
           this.changed.fire({ ref: entry.ref, state });
         },
@@ -120,10 +120,6 @@ export class SshConnections implements vscode.Disposable {
     this.entries.clear();
     this.changed.dispose();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
 }
 
 /** Trust on first use: the VM published no host keys and we have never seen it, so the user decides. */

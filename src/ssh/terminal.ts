@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import { userMessageOf } from '../core/errors';
 import * as vscode from 'vscode';
 import type { InstanceRef } from '../core/gce/model';
 import type { Ctx } from '../ctx';
@@ -37,13 +38,22 @@ export class SshTerminal implements vscode.Pseudoterminal {
       const channel = await new Promise<ClientChannel>((resolve, reject) =>
         client.shell({ term: 'xterm-256color', cols: this.size?.columns ?? 80, rows: this.size?.rows ?? 24 }, (error, stream) => (error ? reject(error) : resolve(stream))),
       );
+      // Closed while the shell was opening: end it, or it would stay open on the shared connection.
+      if (this.controller.signal.aborted) {
+        channel.end();
+        return;
+      }
       this.channel = channel;
-      channel.on('data', (data: Buffer) => this.written.fire(data.toString('utf8')));
-      channel.stderr.on('data', (data: Buffer) => this.written.fire(data.toString('utf8')));
+      // Decoded as a stream, so a character split across two packets is not garbled.
+      channel.setEncoding('utf8');
+      channel.stderr.setEncoding('utf8');
+      channel.on('data', (text: string) => this.written.fire(text));
+      channel.stderr.on('data', (text: string) => this.written.fire(text));
+      channel.on('error', () => undefined); // the close that follows says what the user needs to know
       channel.on('close', () => this.onChannelClosed());
     } catch (error) {
       if (this.controller.signal.aborted) return;
-      const message = this.ctx.redactor.redact(error instanceof Error ? ((error as { userMessage?: string }).userMessage ?? error.message) : String(error));
+      const message = this.ctx.redactor.redact(userMessageOf(error));
       this.written.fire(`\r\n\x1b[31m${message}\x1b[0m\r\n${vscode.l10n.t('Press Enter to try again, or close the terminal.')}\r\n`);
       this.ended = true;
     }

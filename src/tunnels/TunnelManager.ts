@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { userMessageOf } from '../core/errors';
 import type { InstanceRef } from '../core/gce/model';
 import type { SessionState } from '../core/ssh/session';
 import { Tunnel, type TunnelStats } from '../core/ssh/tunnel';
@@ -42,8 +43,7 @@ export class TunnelManager implements vscode.Disposable {
     const tunnel = await Tunnel.open({ localPort, remotePort }, (s) => this.connections.client(instance, s), {
       onEvent: (event) => {
         if (event.kind === 'connection-failed') {
-          const message = event.error instanceof Error ? event.error.message : String(event.error);
-          this.ctx.log.warn(this.ctx.redactor.redact(`Tunnel ${tunnel.localPort} → ${key}:${remotePort}: a connection failed: ${message}`));
+          this.ctx.log.warn(this.ctx.redactor.redact(`Tunnel ${tunnel.localPort} → ${key}:${remotePort}: a connection failed: ${userMessageOf(event.error)}`));
         } else if (event.kind === 'reconnected') this.ctx.log.info(`Tunnel ${tunnel.localPort} → ${key}:${remotePort}: reconnected`);
         this.changed.fire();
       },

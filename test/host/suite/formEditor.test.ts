@@ -81,6 +81,14 @@ describe('declaration form editor (custom text editor)', function () {
     await until('the restart policy from the form', () => (document.getText().includes('restartPolicy: OnFailure # never OnFailure here') ? true : undefined));
   });
 
+  it('applies two quick edits made on the same text, one after the other', async () => {
+    const seen = document.version;
+    const first = api.formEditor.send(uri, { type: 'edit', version: seen, edit: { kind: 'set', path: ['spec', 'containers', 0, 'name'], value: 'api' } });
+    const second = api.formEditor.send(uri, { type: 'edit', version: seen, edit: { kind: 'set', path: ['spec', 'containers', 0, 'image'], value: 'nginx:1.29' } });
+    await Promise.all([first, second]);
+    await until('both edits', () => (document.getText().includes('- name: api # served on 8080') && document.getText().includes('image: nginx:1.29') ? true : undefined));
+  });
+
   it('refuses messages outside the protocol', async () => {
     assert.equal(await api.formEditor.send(uri, { type: 'edit', version: document.version, edit: { kind: 'set', path: [], value: 'x' } }), false);
     assert.equal(await api.formEditor.send(uri, { type: 'eval', code: 'alert(1)' }), false);
