@@ -11,9 +11,6 @@ const watch = process.argv.includes('--watch');
 const common = {
   bundle: true,
   minify: production,
-  // Class names survive minification: connectSocket (src/core/ssh/connection.ts) recognises ssh2's decipher by
-  // its name, and error stacks in the log stay readable.
-  keepNames: true,
   sourcemap: production ? false : 'linked',
   legalComments: 'none',
   logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
@@ -48,6 +45,9 @@ const builds = [
     target: 'node20',
     format: 'cjs',
     plugins: [lazyApart],
+    // Class names survive minification here: connectSocket (src/core/ssh/connection.ts) recognises ssh2's
+    // decipher by its name, and error stacks in the log stay readable. (Not needed for the webview.)
+    keepNames: true,
     // ssh2 and cpu-features try optional native add-ons inside try/catch; the VSIX ships pure JS,
     // which is what VS Code's Electron runtime can load anyway (gce-api-notes.md §6).
     external: ['vscode', '*.node', 'cpu-features'],

@@ -17,8 +17,6 @@ export interface ExplorerApi {
 export interface Explorer {
   api: ExplorerApi;
   targetInstance: InstanceTarget;
-  /** Redraws a project's instances soon (after an operation). */
-  refreshInstancesSoon(project: string): void;
 }
 
 export function register(ctx: Ctx): Explorer {
@@ -51,5 +49,5 @@ export function register(ctx: Ctx): Explorer {
       });
     },
   };
-  return { api, targetInstance, refreshInstancesSoon: (project) => refresh.soon(provider.node(`projects/${project}/instances`)) };
+  return { api, targetInstance };
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TunnelManager } from './TunnelManager';
 
-/** "⚡ 2 tunnels" in the status bar while any is open; a click shows the Tunnels view. */
+/** "$(plug) 2 tunnels" in the status bar while any is open; a click shows the Tunnels view. */
 export function tunnelStatusBar(manager: TunnelManager): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('cosvm.tunnels', vscode.StatusBarAlignment.Left, 50);
   item.name = vscode.l10n.t('COS Tunnels');

@@ -90,7 +90,7 @@ export class Tunnel {
         if (error.code === 'EADDRINUSE') {
           reject(new SshError('ssh/port-in-use', `Local port ${where} is already in use by another program: pick another local port, or stop what listens there.`, { cause: error }));
         } else {
-          reject(new SshError('ssh/port-in-use', `Cannot listen on ${where} (${error.code ?? error.message}): pick another local port or address.`, { cause: error }));
+          reject(new SshError('ssh/connect-failed', `Cannot listen on ${where} (${error.code ?? error.message}): pick another local port or address.`, { cause: error }));
         }
       };
       this.server.once('error', onError);
