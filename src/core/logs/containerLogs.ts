@@ -6,11 +6,12 @@
  */
 import type { Client, ClientChannel } from 'ssh2';
 import { abortableSleep } from '../abortableSleep';
-import { isCancelled, isCosvmError, SshError } from '../errors';
+import { isCancelled, SshError } from '../errors';
 import { shellCommand } from '../shell';
 import { checkContainerName, dockerCommandError } from '../ssh/remoteDocker';
+import { isTransient } from '../ssh/session';
 import type { JournalQuery } from './journalctl';
-import { callbackError, execOrDisconnected, untilChannelCloses } from './journalFollow';
+import { callbackError, droppedError, execOrDisconnected, untilChannelCloses } from './journalFollow';
 
 /** konlet-startup.service: konlet's own steps and errors (pull failures, restarts) are in its journal. */
 export const konletStartupQuery: Omit<JournalQuery, 'follow' | 'afterCursor'> = { unit: 'konlet-startup.service' };
@@ -131,8 +132,10 @@ export interface ContainerFollowOptions {
 }
 
 /**
- * Resolves when `signal` aborts. Rides out drops and container restarts; rejects only when the VM says
- * the container does not exist or has no Docker (input/invalid for a name Docker could not have).
+ * Resolves when `signal` aborts. Rides out drops and container restarts (`isTransient`); rejects when the
+ * VM says the container does not exist or has no Docker (input/invalid for a name Docker could not have),
+ * and on any other error a retry cannot fix (auth refused, a host key problem, no credentials, no such VM,
+ * a throwing `onLines`).
  */
 export async function followContainerLogs(options: ContainerFollowOptions): Promise<void> {
   const { signal, container } = options;
@@ -166,7 +169,7 @@ export async function followContainerLogs(options: ContainerFollowOptions): Prom
       } else options.onStatus?.('reconnecting');
     } catch (error) {
       if (signal.aborted || isCancelled(error)) return;
-      if (isCosvmError(error) && error.code === 'ssh/command-failed') throw error;
+      if (!isTransient(error)) throw error;
       options.onStatus?.('reconnecting', error);
     } finally {
       if (!options.shared) client?.end();
@@ -231,7 +234,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
       resolve({ exitCode, stderr: cliMessages.join('\n') });
     };
     const onClose = () => finish();
-    const onError = (error: Error) => finish(error);
+    const onError = (error: Error) => finish(droppedError(error));
     const onAbort = () => {
       channel?.end();
       finish();
@@ -241,7 +244,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onLine
     client.once('error', onError);
     const started = execOrDisconnected(client, command, (error, opened) => {
       if (error) {
-        finish(error);
+        finish(droppedError(error));
         return;
       }
       channel = opened;

@@ -10,6 +10,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { abortableSleep } from '../abortableSleep';
 import { isCancelled, SshError } from '../errors';
 import { shellQuote } from '../shell';
+import { isTransient } from '../ssh/session';
 import { journalctlCommand, type JournalQuery } from './journalctl';
 import { JournalExportParser, type JournalEntry } from './journalExport';
 
@@ -52,7 +53,10 @@ export function untilChannelCloses(command: string): string {
   return `sh -c ${shellQuote(script)}`;
 }
 
-/** Resolves when `signal` aborts; never rejects for connection trouble, which it rides out. */
+/**
+ * Resolves when `signal` aborts. Rides out connection trouble (`isTransient`); rejects on an error a retry
+ * cannot fix (auth refused, a host key problem, no credentials, no such VM, a throwing `onEntries`).
+ */
 export async function followJournal(options: FollowOptions): Promise<void> {
   const { initialMs, maxMs } = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
   let cursor: string | undefined;
@@ -74,6 +78,7 @@ export async function followJournal(options: FollowOptions): Promise<void> {
       options.onStatus?.('reconnecting');
     } catch (error) {
       if (options.signal.aborted || isCancelled(error)) return;
+      if (!isTransient(error)) throw error;
       options.onStatus?.('reconnecting', error);
     } finally {
       if (!options.shared) client?.end();
@@ -99,7 +104,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
       else reject(error instanceof Error ? error : new Error('The SSH connection failed.'));
     };
     const onClose = () => finish();
-    const onError = (error: Error) => finish(error);
+    const onError = (error: Error) => finish(droppedError(error));
     // One listener per attempt, removed when it settles (a long follow reconnects many times on one signal).
     const onAbort = () => {
       open?.end();
@@ -110,7 +115,7 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
     client.once('error', onError);
     const started = execOrDisconnected(client, command, (error, channel) => {
       if (error) {
-        finish(error);
+        finish(droppedError(error));
         return;
       }
       open = channel;
@@ -139,6 +144,14 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
     });
     if (started !== undefined) finish(started);
   });
+}
+
+/**
+ * The connection failed under a follow (a socket error, a keepalive timeout, a channel that would not open):
+ * `ssh/disconnected`, which the follows retry.
+ */
+export function droppedError(error: Error): SshError {
+  return new SshError('ssh/disconnected', `The SSH connection dropped (${error.message}).`, { cause: error });
 }
 
 /** What a follow's own callback threw, as an Error for the attempt's rejection. */

@@ -24,8 +24,11 @@ export interface SessionOptions {
   now?: () => number;
 }
 
-/** Failures a retry can fix: the VM is still booting, or the network blinked. */
-function isTransient(error: unknown): boolean {
+/**
+ * Failures a retry can fix: the VM is still booting, or the network blinked. Anything else (auth refused, a
+ * host key problem, no credentials, no such VM, a bug) will fail the same way again.
+ */
+export function isTransient(error: unknown): boolean {
   return isCosvmError(error) && (error.code === 'ssh/connect-failed' || error.code === 'ssh/port-closed' || error.code === 'ssh/disconnected');
 }
 
