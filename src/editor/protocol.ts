@@ -5,20 +5,8 @@
  * before the host acts on it.
  */
 
-/** Where a field is: `['spec', 'containers', 0, 'image']`. */
-export type FormPath = (string | number)[];
-
-/** A plain JSON value the form writes (a scalar, or a new list item / map such as a whole env entry). */
-export type FormValue = string | number | boolean | null | FormValue[] | { [key: string]: FormValue };
-
-/** One change the form makes; the host turns it into a minimal text edit of the YAML. */
-export type FormEdit =
-  /** Sets a scalar (creating missing maps on the way); `null` writes an explicit null. */
-  | { kind: 'set'; path: FormPath; value: string | number | boolean | null }
-  /** Removes a map key or a list item (and, for the last item, the empty list's key). */
-  | { kind: 'remove'; path: FormPath }
-  /** Inserts into the list at `path` (created when missing) at `index`, or appends. */
-  | { kind: 'insert'; path: FormPath; index?: number; value: FormValue };
+export type { FormEdit, FormPath, FormValue } from '../core/declaration/formEdit';
+import type { FormEdit, FormPath, FormValue } from '../core/declaration/formEdit';
 
 /** A diagnostic the form shows next to the field it concerns (`path` as in FormEdit). */
 export interface FormDiagnostic {

@@ -1,5 +1,5 @@
 /**
- * The form editor's edits (editor/protocol.ts `FormEdit`) as minimal text edits of the YAML source
+ * The form editor's edits (`FormEdit`, formEdit.ts) as minimal text edits of the YAML source
  * (issue #7, STYLE §5.15). The document is parsed with the `yaml` package and every edit is computed
  * from node source ranges, so text outside the changed node (comments, quoting, blank lines, CRLF)
  * stays byte-identical.
@@ -20,7 +20,7 @@
  *   missing list is created in the document's dash style.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { FormEdit, FormPath, FormValue } from '../../editor/protocol';
+import type { FormEdit, FormPath, FormValue } from './formEdit';
 import { DeclarationError } from '../errors';
 import { blockLines, flowText, scalarText, type QuoteStyle } from './formValues';
 

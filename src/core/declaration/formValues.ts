@@ -4,7 +4,7 @@
  * is quoted, so `"true"`, `"on"`, `"8080"`, `"0123"`, `""` and `"null"` stay strings.
  */
 import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
-import type { FormValue } from '../../editor/protocol';
+import type { FormValue } from './formEdit';
 
 export type QuoteStyle = 'plain' | 'single' | 'double';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { applyTextEdits, formEditToTextEdits } from '../../../../src/core/declaration/formEdits';
-import type { FormEdit } from '../../../../src/editor/protocol';
+import type { FormEdit } from '../../../../src/core/declaration/formEdit';
 
 const doc = [
   '# DISCLAIMER: This container declaration format is not public API and may change without notice.',

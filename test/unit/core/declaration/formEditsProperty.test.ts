@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { applyTextEdits, formEditToTextEdits, type TextEdit } from '../../../../src/core/declaration/formEdits';
 import { parseDeclaration } from '../../../../src/core/declaration/parse';
-import type { FormEdit, FormPath, FormValue } from '../../../../src/editor/protocol';
+import type { FormEdit, FormPath, FormValue } from '../../../../src/core/declaration/formEdit';
 
 /** mulberry32: seeded, so a failure replays with the printed seed. */
 function prng(seed: number): () => number {
