@@ -1,13 +1,11 @@
-/** Secret-looking env entries, DOM-free. The declaration is instance metadata, readable by anyone with compute.instances.get. */
-
-const secretName = /PASS(WORD|WD)?($|[_-])|TOKEN|SECRET|(^|[_-])KEY($|[_-])|API_?KEY|PRIVATE|CREDENTIAL|AUTH($|[_-])/i;
-/** Values shaped like well-known credentials (PEM keys, GitHub/Slack/Google tokens, JWTs). */
-const secretValue = /-----BEGIN [A-Z ]*PRIVATE KEY-----|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abpr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}\b|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./;
+/** Secret-looking env entries for the form: the validator's own rule (core/declaration/secretPatterns.ts). */
+import { secretKind } from '../src/core/declaration/secretPatterns';
 
 /** Why an env entry looks like a secret, or undefined. */
 export function secretReason(name: string, value: string): string | undefined {
-  if (secretValue.test(value)) return 'This value looks like a credential.';
-  if (secretName.test(name) && value !== '') return `"${name}" looks like a secret name.`;
+  const kind = secretKind(name, value);
+  if (kind === 'value') return 'This value looks like a credential.';
+  if (kind === 'name') return `"${name}" looks like a secret name.`;
   return undefined;
 }
 
