@@ -224,6 +224,11 @@ function collect(channel: ClientChannel, signal: AbortSignal | undefined): Promi
       channel.close();
       reject(new CancelledError('The remote command'));
     };
+    // Aborted while the channel was opening: the listener below would never fire.
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
     channel.on('data', (chunk: Buffer) => stdout.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));

@@ -39,3 +39,17 @@ describe("ssh2's synchronous Not connected (unit)", () => {
     }
   });
 });
+
+describe('runCommand cancelled while its channel opens (unit)', () => {
+  it('closes the channel and rejects with cancelled, instead of waiting for the command', async () => {
+    const channel = Object.assign(new EventEmitter(), { stderr: new EventEmitter(), closed: false, close() { this.closed = true; } });
+    let open: (error: Error | undefined, opened: typeof channel) => void = () => undefined;
+    const client = { exec: (_command: string, callback: typeof open) => (open = callback) } as unknown as Client;
+    const controller = new AbortController();
+    const result = runCommand(client, 'sleep 30', controller.signal);
+    controller.abort();
+    open(undefined, channel);
+    await assert.rejects(result, (error: unknown) => isCosvmError(error) && error.code === 'cancelled');
+    assert.equal(channel.closed, true);
+  });
+});
