@@ -1,3 +1,4 @@
+import type { Client } from 'ssh2';
 import * as vscode from 'vscode';
 import { CosvmError, userMessageOf } from '../core/errors';
 import { getSerialPortOutput } from '../core/gce/serialPort';
@@ -85,7 +86,7 @@ export class LogStreams implements vscode.Disposable {
     // The follow runs until stopped; its own failures end it here, never unhandled.
     // The same key may be following again by the time an old follow settles: stop only this one.
     const end = () => this.streams.get(key) === entry && this.stop(key);
-    void this.follow(resolved, entry).then(end, (error: unknown) => {
+    void this.follow(resolved, entry, spec.source.kind === 'docker' && spec.source.konlet ? spec.source.container : undefined).then(end, (error: unknown) => {
       if (this.streams.get(key) !== entry) return;
       const message = this.describe(error);
       this.ctx.log.warn(`${name} stopped: ${message}`);
@@ -111,7 +112,8 @@ export class LogStreams implements vscode.Disposable {
     this.stopAll();
   }
 
-  private follow(spec: StreamSpec, entry: Entry): Promise<void> {
+  /** `konletName`: the declared container, when `spec` names konlet's current `klt-<name>-xxxx` for it. */
+  private follow(spec: StreamSpec, entry: Entry, konletName?: string): Promise<void> {
     const { channel } = entry;
     const signal = entry.controller.signal;
     const ref = spec.instance;
@@ -150,10 +152,13 @@ export class LogStreams implements vscode.Disposable {
       });
     }
     if (source.kind === 'docker') {
+      // konlet recreates its container under a new `klt-<name>-xxxx` (on reset, on a new declaration): look it up each time.
+      const declared = konletName;
       return followContainerLogs({
         connect,
         shared: true,
         container: source.container,
+        ...(declared ? { resolveContainer: async (client: Client, s: AbortSignal) => konletContainer(declared, await listRemoteContainers(client, s)) } : {}),
         tail: tailLines,
         signal,
         onStatus,

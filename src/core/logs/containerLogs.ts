@@ -121,6 +121,11 @@ export interface ContainerFollowOptions {
   /** The connection is shared (SshSession.client): it is left open after each attempt. */
   shared?: boolean;
   container: string;
+  /**
+   * For a container whose name changes (konlet's `klt-<name>-xxxx` after konlet recreates it): found again on
+   * each attempt; undefined while there is none (it is being recreated), which waits like a stopped container.
+   */
+  resolveContainer?: (client: Client, signal: AbortSignal) => Promise<string | undefined>;
   /** Lines of history to start with (default 200). */
   tail?: number;
   onLines: (lines: ContainerLogLine[]) => void;
@@ -143,30 +148,39 @@ export async function followContainerLogs(options: ContainerFollowOptions): Prom
   const { initialMs, maxMs } = options.backoff ?? { initialMs: 250, maxMs: 10_000 };
   const resume = new LogResume();
   let delay = initialMs;
+  /** One `docker logs -f` run on `client`; true when the follow was stopped meanwhile. */
+  const followOnce = async (client: Client, name: string): Promise<boolean> => {
+    const since = resume.since();
+    resume.restart();
+    const command = dockerLogsFollowCommand(name, since === undefined ? { tail: options.tail ?? 200 } : { tail: 0, since });
+    const outcome = await streamOnce(client, command, signal, (lines) => {
+      const fresh = lines.filter((line) => resume.accept(line));
+      if (fresh.length === 0) return;
+      delay = initialMs;
+      options.onLines(fresh);
+    });
+    if (signal.aborted) return true;
+    if (outcome.exitCode === 0) options.onStatus?.('stopped');
+    else if (outcome.exitCode !== undefined) {
+      const error = dockerCommandError(`docker logs ${name}`, { stdout: '', stderr: outcome.stderr, exitCode: outcome.exitCode, signal: undefined });
+      // A container found by resolveContainer may be gone by now (recreated): look again on the next attempt.
+      const missing = /No such container/i.test(outcome.stderr);
+      if (missing && options.resolveContainer) options.onStatus?.('stopped');
+      else if (missing) throw new SshError('ssh/command-failed', `There is no container named ${name} on the VM.`, { detail: error.detail });
+      else if (/^Docker is not installed/.test(error.userMessage)) throw error;
+      else options.onStatus?.('reconnecting', error);
+    } else options.onStatus?.('reconnecting');
+    return false;
+  };
   while (!signal.aborted) {
     let client: Client | undefined;
     try {
       client = await options.connect(signal);
       options.onStatus?.('connected');
-      const since = resume.since();
-      resume.restart();
-      const command = dockerLogsFollowCommand(container, since === undefined ? { tail: options.tail ?? 200 } : { tail: 0, since });
-      const outcome = await streamOnce(client, command, signal, (lines) => {
-        const fresh = lines.filter((line) => resume.accept(line));
-        if (fresh.length === 0) return;
-        delay = initialMs;
-        options.onLines(fresh);
-      });
-      if (signal.aborted) return;
-      if (outcome.exitCode === 0) options.onStatus?.('stopped');
-      else if (outcome.exitCode !== undefined) {
-        const error = dockerCommandError(`docker logs ${container}`, { stdout: '', stderr: outcome.stderr, exitCode: outcome.exitCode, signal: undefined });
-        if (/No such container/i.test(outcome.stderr)) {
-          throw new SshError('ssh/command-failed', `There is no container named ${container} on the VM.`, { detail: error.detail });
-        }
-        if (/^Docker is not installed/.test(error.userMessage)) throw error;
-        options.onStatus?.('reconnecting', error);
-      } else options.onStatus?.('reconnecting');
+      const resolved = options.resolveContainer ? await options.resolveContainer(client, signal) : container;
+      // None yet (konlet is recreating it): wait as for a stopped container, then look again.
+      if (resolved === undefined) options.onStatus?.('stopped');
+      else if (await followOnce(client, checkContainerName(resolved))) return;
     } catch (error) {
       if (signal.aborted || isCancelled(error)) return;
       if (!isTransient(error)) throw error;

@@ -9,6 +9,7 @@ import type { Declaration } from '../../../src/core/declaration/model';
 import { renderDeclaration } from '../../../src/core/declaration/render';
 import { isCosvmError } from '../../../src/core/errors';
 import { followContainerLogs, konletStartupQuery, type ContainerLogLine } from '../../../src/core/logs/containerLogs';
+import { konletContainer } from '../../../src/logs/format';
 import { journalctlCommand } from '../../../src/core/logs/journalctl';
 import { JournalExportParser } from '../../../src/core/logs/journalExport';
 import { untilChannelCloses } from '../../../src/core/logs/journalFollow';
@@ -280,6 +281,41 @@ describe('container logs on an emulated COS host', function () {
     const after = n.slice(cut);
     assert.deepEqual(before, Array.from({ length: before.length }, (_, i) => (before[0] ?? 0) + i));
     assert.deepEqual(after, Array.from({ length: after.length }, (_, i) => 1 + i), 'the new run from its first line, nothing of the old one again');
+  });
+
+  it("follows konlet's container across a reset that recreates it under a new klt-<name>-xxxx", async () => {
+    const declared = /^klt-(.+)-[a-z]{4}$/.exec(container)?.[1] ?? '';
+    assert.ok(declared, container);
+    const lines: ContainerLogLine[] = [];
+    const names: string[] = [];
+    const controller = new AbortController();
+    const following = followContainerLogs({
+      connect: () => ssh(to),
+      container: declared,
+      resolveContainer: async (client, signal) => {
+        const found = konletContainer(declared, await listRemoteContainers(client, signal));
+        if (found && names.at(-1) !== found) names.push(found);
+        return found;
+      },
+      tail: 3,
+      onLines: (batch) => lines.push(...batch),
+      signal: controller.signal,
+      backoff: { initialMs: 100, maxMs: 1000 },
+    });
+    const stdout = () => lines.filter((l) => l.stream === 'stdout').map((l) => Number(/^n (\d+)$/.exec(l.text)?.[1] ?? NaN));
+    try {
+      await waitFor('some lines', () => stdout().length > 5);
+      await host.reset(instance, to.io);
+      await waitFor('lines of the recreated container', () => names.length >= 2 && stdout().some((v, i) => i > 0 && v < (stdout()[i - 1] ?? 0)) && (stdout().at(-1) ?? 0) >= 5, 60_000, () => names.join(' '));
+    } finally {
+      controller.abort();
+      await following;
+    }
+    assert.notEqual(names[0], names[1]);
+    const n = stdout();
+    const after = n.slice(n.findIndex((v, i) => i > 0 && v < (n[i - 1] ?? 0)));
+    assert.deepEqual(after, Array.from({ length: after.length }, (_, i) => 1 + i));
+    container = names.at(-1) ?? container;
   });
 
   it('says so when the container does not exist', async () => {
