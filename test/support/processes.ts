@@ -31,8 +31,11 @@ export class ProcessGroup {
     const logFile = path.join(this.runDir, `${name}.log`);
     const log = createWriteStream(logFile);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // Both streams write one file: neither may end it (stdout often ends first, and a late stderr line then threw
+    // "write after end"); it ends once the process and both of its streams have closed.
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('close', () => log.end());
     const entry = { name, child, logFile, graceMs };
     this.started.push(entry);
     return entry;
