@@ -1,4 +1,3 @@
-import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -54,7 +53,8 @@ describe('declaration editor in the workbench', function () {
     await problems.getByText(/Unsupported restart policy "always"/).waitFor();
     await problems.getByText(/read-only root/).first().waitFor();
     await problems.getByText(/Volume "cache" is mounted but not defined/).waitFor();
-    assert.ok((await page.locator('.monaco-editor .squiggly-error').count()) >= 2);
+    // The editor draws its squiggles a moment after the Problems panel lists the markers.
+    await page.locator('.monaco-editor .squiggly-error').nth(1).waitFor();
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(page, theme);
       await screenshot(page, `declaration-diagnostics-${theme}`);
