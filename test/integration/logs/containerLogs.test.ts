@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'ssh2';
@@ -18,37 +17,11 @@ import { listRemoteContainers } from '../../../src/core/ssh/remoteDocker';
 import { shellCommand } from '../../../src/core/shell';
 import { createCosHost } from '../../emulator/cosHost';
 import type { EmulatedInstance } from '../../emulator/vmHost';
+import { cuttableRelay } from '../../support/cuttableRelay';
 import { waitFor } from '../../support/processes';
 import { tempDir } from '../../support/tempDir';
 import { buildBusyboxImage, makeInstance, RecordingIo, ssh, sshPortFor, userKey, type SshTo } from '../cosHost/fixtures';
 import { services } from '../hooks';
-
-/** A TCP relay to sshd that the test can cut, like a dropped network path. */
-async function cuttableRelay(host: string, port: number): Promise<{ port: number; cut(): number; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(port, host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cut() {
-      const n = sockets.size;
-      for (const s of sockets) s.destroy();
-      return n;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 describe('remote commands that die with their channel (real sshd)', function () {
   this.timeout(60_000);

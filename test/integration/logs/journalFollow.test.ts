@@ -1,41 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { JournalEntry } from '../../../src/core/logs/journalExport';
 import { followJournal } from '../../../src/core/logs/journalFollow';
 import { connectSsh } from '../../../src/core/ssh/connection';
+import { cuttableRelay } from '../../support/cuttableRelay';
 import { waitFor } from '../../support/processes';
 import { tempDir } from '../../support/tempDir';
 import { services } from '../hooks';
-
-/** A TCP relay to sshd that the test can cut, like a dropped network path. */
-async function cuttableRelay(host: string, port: number): Promise<{ port: number; cut(): number; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(port, host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cut() {
-      const n = sockets.size;
-      for (const s of sockets) s.destroy();
-      return n;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 describe('journal follow over SSH (real sshd, real journal)', function () {
   this.timeout(120_000);
