@@ -4,14 +4,14 @@
  * apart (no pty). After a drop it reconnects and resumes with `--since` the last timestamp it delivered;
  * Docker includes lines at exactly that time, so those already delivered are skipped: nothing repeats.
  */
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client } from 'ssh2';
 import { abortableSleep } from '../abortableSleep';
 import { isCancelled, SshError } from '../errors';
 import { shellCommand } from '../shell';
 import { checkContainerName, dockerCommandError } from '../ssh/remoteDocker';
 import { isTransient } from '../ssh/session';
 import type { JournalQuery } from './journalctl';
-import { callbackError, droppedError, execOrDisconnected, untilChannelCloses } from './journalFollow';
+import { callbackError, streamChannel, untilChannelCloses } from './journalFollow';
 
 /** konlet-startup.service: konlet's own steps and errors (pull failures, restarts) are in its journal. */
 export const konletStartupQuery: Omit<JournalQuery, 'follow' | 'afterCursor'> = { unit: 'konlet-startup.service' };
@@ -201,80 +201,29 @@ interface Outcome {
 }
 
 /** Runs the follow command on one connection until the channel or the connection ends. */
-function streamOnce(client: Client, command: string, signal: AbortSignal, onLines: (lines: ContainerLogLine[]) => void): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-    const cliMessages: string[] = [];
-    let exitCode: number | undefined;
-    let channel: ClientChannel | undefined;
-    let settled = false;
-    /** What `onLines` threw: it ends the attempt (it must never throw into ssh2's parser). */
-    let failed: Error | undefined;
-    const deliver = (stream: LogStream, raw: string[]) => {
-      const lines: ContainerLogLine[] = [];
-      for (const text of raw) {
-        const line = parseDockerLogLine(stream, text);
-        if (stream === 'stderr' && line.time === undefined) cliMessages.push(text);
-        else lines.push(line);
-      }
-      if (lines.length === 0 || failed || signal.aborted) return;
-      try {
-        onLines(lines);
-      } catch (error) {
-        failed = callbackError(error);
-        channel?.end();
-      }
-    };
-    // Nothing is delivered once the attempt is over or the caller stopped.
-    const onData = (stream: LogStream, chunk: Buffer) => {
-      if (settled || signal.aborted) return;
-      deliver(stream, splitters[stream].push(chunk));
-      if (failed) finish(failed);
-    };
-    const finish = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      client.removeListener('close', onClose);
-      client.removeListener('error', onError);
-      // A command that ended by itself said everything: its last line may lack a newline. After a drop a
-      // partial line is dropped here and read again on the next attempt.
-      if (error === undefined && exitCode !== undefined) for (const stream of ['stdout', 'stderr'] as const) deliver(stream, splitters[stream].end());
-      error ??= failed;
-      if (error !== undefined) {
-        reject(error instanceof Error ? error : new Error('The SSH connection failed.'));
-        return;
-      }
-      resolve({ exitCode, stderr: cliMessages.join('\n') });
-    };
-    const onClose = () => finish();
-    const onError = (error: Error) => finish(droppedError(error));
-    const onAbort = () => {
-      channel?.end();
-      finish();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    client.once('close', onClose);
-    client.once('error', onError);
-    const started = execOrDisconnected(client, command, (error, opened) => {
-      if (error) {
-        finish(droppedError(error));
-        return;
-      }
-      channel = opened;
-      if (settled) {
-        opened.end();
-        return;
-      }
-      opened.on('data', (chunk: Buffer) => onData('stdout', chunk));
-      opened.stderr.on('data', (chunk: Buffer) => onData('stderr', chunk));
-      opened.on('exit', (code: number | null) => {
-        if (typeof code === 'number') exitCode = code;
-      });
-      opened.on('close', () => finish());
-    });
-    if (started !== undefined) finish(started);
-  });
+async function streamOnce(client: Client, command: string, signal: AbortSignal, onLines: (lines: ContainerLogLine[]) => void): Promise<Outcome> {
+  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  const cliMessages: string[] = [];
+  const deliver = (stream: LogStream, raw: string[]) => {
+    const lines: ContainerLogLine[] = [];
+    for (const text of raw) {
+      const line = parseDockerLogLine(stream, text);
+      if (stream === 'stderr' && line.time === undefined) cliMessages.push(text);
+      else lines.push(line);
+    }
+    if (lines.length > 0) onLines(lines);
+  };
+  const { exitCode } = await streamChannel(client, command, signal, (stream, chunk) => deliver(stream, splitters[stream].push(chunk)));
+  // A command that ended by itself said everything: its last line may lack a newline. After a drop a
+  // partial line is dropped here and read again on the next attempt.
+  if (exitCode !== undefined && !signal.aborted) {
+    try {
+      for (const stream of ['stdout', 'stderr'] as const) deliver(stream, splitters[stream].end());
+    } catch (error) {
+      throw callbackError(error);
+    }
+  }
+  return { exitCode, stderr: cliMessages.join('\n') };
 }
 
 /** Splits a byte stream into lines; a multi-byte character split across chunks stays whole. */

@@ -89,10 +89,28 @@ export async function followJournal(options: FollowOptions): Promise<void> {
 }
 
 /** Runs the follow command on one connection until the channel or the connection ends. */
-function streamOnce(client: Client, command: string, signal: AbortSignal, onEntries: (entries: JournalEntry[]) => void): Promise<void> {
+async function streamOnce(client: Client, command: string, signal: AbortSignal, onEntries: (entries: JournalEntry[]) => void): Promise<void> {
+  // Entries arrive whole only after their blank line; a partial one waits in the parser and is read again
+  // after the cursor on the next connection, so nothing repeats.
+  const parser = new JournalExportParser();
+  await streamChannel(client, command, signal, (stream, chunk) => {
+    if (stream !== 'stdout') return;
+    const entries = parser.push(chunk);
+    if (entries.length > 0) onEntries(entries);
+  });
+}
+
+/**
+ * Runs `command` on one connection (a follow's attempt) until its channel or the connection ends; resolves
+ * with the command's exit status (undefined when the channel or connection went away first, or on abort).
+ * Listeners live for this attempt only (a long follow reconnects many times on one signal). Nothing reaches
+ * `onData` once the attempt is over or the caller stopped, and a throwing `onData` ends the attempt: it must
+ * never throw into ssh2's parser, which would kill a shared connection.
+ */
+export function streamChannel(client: Client, command: string, signal: AbortSignal, onData: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<{ exitCode: number | undefined }> {
   return new Promise((resolve, reject) => {
-    const parser = new JournalExportParser();
     let open: ClientChannel | undefined;
+    let exitCode: number | undefined;
     let settled = false;
     const finish = (error?: unknown) => {
       if (settled) return;
@@ -100,15 +118,23 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
       signal.removeEventListener('abort', onAbort);
       client.removeListener('close', onClose);
       client.removeListener('error', onError);
-      if (error === undefined) resolve();
+      if (error === undefined) resolve({ exitCode });
       else reject(error instanceof Error ? error : new Error('The SSH connection failed.'));
     };
     const onClose = () => finish();
     const onError = (error: Error) => finish(droppedError(error));
-    // One listener per attempt, removed when it settles (a long follow reconnects many times on one signal).
     const onAbort = () => {
       open?.end();
       finish();
+    };
+    const receive = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      if (settled || signal.aborted) return;
+      try {
+        onData(stream, chunk);
+      } catch (error) {
+        open?.end();
+        finish(callbackError(error));
+      }
     };
     signal.addEventListener('abort', onAbort, { once: true });
     client.once('close', onClose);
@@ -124,22 +150,11 @@ function streamOnce(client: Client, command: string, signal: AbortSignal, onEntr
         finish();
         return;
       }
-      // Entries arrive whole only after their blank line; a partial one waits in the parser and is
-      // read again after the cursor on the next connection, so nothing repeats. Nothing is delivered once
-      // the attempt is over or the caller stopped, and a throwing callback ends the attempt: it must never
-      // throw into ssh2's parser, which would kill a shared connection.
-      channel.on('data', (chunk: Buffer) => {
-        if (settled || signal.aborted) return;
-        const entries = parser.push(chunk);
-        if (entries.length === 0) return;
-        try {
-          onEntries(entries);
-        } catch (error) {
-          channel.end();
-          finish(callbackError(error));
-        }
+      channel.on('data', receive('stdout'));
+      channel.stderr.on('data', receive('stderr'));
+      channel.on('exit', (code: number | null) => {
+        if (typeof code === 'number') exitCode = code;
       });
-      channel.stderr.on('data', () => undefined);
       channel.on('close', () => finish());
     });
     if (started !== undefined) finish(started);
