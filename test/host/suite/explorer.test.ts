@@ -1,18 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CosvmApi } from '../../../src/extension';
+import { until } from './until';
 
 const project = 'cosvm-playground';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The emulator's own view of an instance, read over REST, independent of the extension. */
 async function emulatorInstance(zone: string, name: string): Promise<{ status?: string } | undefined> {
