@@ -31,7 +31,8 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from 'ssh2';
 import { connectSsh } from '../src/core/ssh/connection';
 import { SshSession } from '../src/core/ssh/session';
-import { Tunnel } from '../src/core/ssh/tunnel';
+import { OpenSshMaster, openSshTransport } from '../src/core/ssh/openSsh';
+import { ssh2Transport, Tunnel } from '../src/core/ssh/tunnel';
 import { repoRoot } from '../test/support/paths';
 import { canConnect, freePort, ProcessGroup, waitFor } from '../test/support/processes';
 import { startSshd, type SshdService } from '../test/support/services';
@@ -141,16 +142,41 @@ async function ours(sshd: SshdService, senderPort: number, cipher?: string): Pro
     });
   };
   const session = new SshSession({ open });
-  const tunnel = await Tunnel.open({ localPort: 0, remotePort: senderPort }, (signal) => session.client(signal));
+  const tunnel = await Tunnel.open({ localPort: 0, remotePort: senderPort }, ssh2Transport((signal) => session.client(signal)));
   const classes = cipherClasses(await session.client());
   return {
-    name: cipher ? `ssh2 Tunnel, forced ${cipher} (extra)` : 'cosvm Tunnel (ssh2 via connectSsh)',
+    name: cipher ? `ssh2 Tunnel, forced ${cipher} (extra)` : 'cosvm Tunnel, built-in transport (ssh2 via connectSsh)',
     port: tunnel.localPort,
     detail: classes,
     // This process does nothing else while a run is timed.
     cpuMs: () => {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1000;
+    },
+    close: async () => {
+      await tunnel.close();
+      session.dispose();
+    },
+  };
+}
+
+/** The product's default transport here: `Tunnel` with sockets handed to an OpenSSH master (src/core/ssh/openSsh.ts). */
+async function oursOpenSsh(group: ProcessGroup, sshd: SshdService, senderPort: number): Promise<Contender & { close: () => Promise<void> }> {
+  const knownHostsFile = path.join(group.runDir, 'cosvm_known_hosts');
+  writeFileSync(knownHostsFile, `compute.1 ${sshd.hostPublicKey}\n`);
+  const target = { host: sshd.host, port: sshd.port, username: sshd.username, privateKeyPath: sshd.privateKeyPath, knownHostsFile, hostKeyAlias: 'compute.1' };
+  const session = new SshSession<OpenSshMaster>({ open: (signal) => OpenSshMaster.start(target, { controlPath: path.join(group.runDir, 'cosvm-master'), signal }) });
+  const tunnel = await Tunnel.open({ localPort: 0, remotePort: senderPort }, openSshTransport((signal) => session.client(signal)));
+  const master = await session.client();
+  const masterPid = master.pid ?? 0;
+  return {
+    name: 'cosvm Tunnel, OpenSSH transport (default where ssh runs)',
+    port: tunnel.localPort,
+    detail: 'master: aes128-gcm first',
+    // The master moves the bytes; this process only accepts and spawns one mux client per connection.
+    cpuMs: () => {
+      const { user, system } = process.cpuUsage();
+      return processCpuMs(masterPid) + (user + system) / 1000;
     },
     close: async () => {
       await tunnel.close();
@@ -242,13 +268,16 @@ async function main(): Promise<void> {
     const senderProcess = group.spawn('sender', process.execPath, [__filename, '--sender', String(size)], { stdio: ['ignore', 'pipe', 'ignore'] });
     const senderPort = await new Promise<number>((resolve) => senderProcess.child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
 
-    const cosvm = await ours(sshd, senderPort);
+    const cosvm = await oursOpenSsh(group, sshd, senderPort);
     closers.push(cosvm.close);
+    const builtin = await ours(sshd, senderPort);
+    closers.push(builtin.close);
     const contenders: Contender[] = [
       cosvm,
       await openssh(group, sshd, senderPort),
       await openssh(group, sshd, senderPort, 'aes128-gcm@openssh.com'),
       { name: 'loopback TCP (limit)', port: senderPort, detail: '' },
+      builtin,
     ];
     if (argv.includes('--baseline')) {
       const before = await baseline(sshd, senderPort);
@@ -294,12 +323,15 @@ async function main(): Promise<void> {
     }
     console.log(`ours / OpenSSH default: ${vsDefault.toFixed(3)}× (target ≥ 1.0×: ${vsDefault >= 1 ? 'met' : 'not met'})`);
     console.log(`ours / OpenSSH aes128-gcm: ${vsFastest.toFixed(3)}× (target ≥ 0.8×: ${vsFastest >= 0.8 ? 'met' : 'not met'})`);
+    const builtinVsDefault = median(4) / median(1);
+    const builtinVsFastest = median(4) / median(2);
+    console.log(`built-in transport (cosvm.ssh.tunnelTransport=builtin, and Windows): ${builtinVsDefault.toFixed(3)}× OpenSSH default, ${builtinVsFastest.toFixed(3)}× OpenSSH aes128-gcm`);
     const before = rows.findIndex((row) => row.name.includes('(before, extra)'));
     if (before >= 0) console.log(`before (--baseline) / OpenSSH aes128-gcm: ${(median(before) / median(2)).toFixed(3)}×; ours / before: ${(median(0) / median(before)).toFixed(3)}×`);
     mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
     writeFileSync(
       path.join(repoRoot, 'test-results', 'bench-tunnel.json'),
-      JSON.stringify({ sizeMiB: size / MiB, rounds, bindingAvailable: crypto.bindingAvailable, builtOnDisk, rows, vsDefault, vsFastest }, null, 2),
+      JSON.stringify({ sizeMiB: size / MiB, rounds, bindingAvailable: crypto.bindingAvailable, builtOnDisk, rows, vsDefault, vsFastest, builtinVsDefault, builtinVsFastest }, null, 2),
     );
   } finally {
     for (const close of closers) await close();

@@ -4,8 +4,11 @@ import type { DeclarationMode } from './core/declaration/model';
 const section = 'cosvm';
 const projectIdPattern = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
-export type ConfigKey = 'projects' | 'computeEndpoint' | 'declaration.files' | 'declaration.defaultMode' | 'ssh.user';
-const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'declaration.files', 'declaration.defaultMode', 'ssh.user'];
+export type ConfigKey = 'projects' | 'computeEndpoint' | 'declaration.files' | 'declaration.defaultMode' | 'ssh.user' | 'ssh.tunnelTransport';
+const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'declaration.files', 'declaration.defaultMode', 'ssh.user', 'ssh.tunnelTransport'];
+
+/** `auto`: the OpenSSH client when it can run here, else the built-in ssh2 one. */
+export type TunnelTransportSetting = 'auto' | 'openssh' | 'builtin';
 
 /**
  * One typed, validated getter per setting (STYLE §5.9). A bad value falls back to its default and logs one
@@ -69,6 +72,13 @@ export class Config implements vscode.Disposable {
     if (value === undefined || value === '') return undefined;
     if (typeof value === 'string' && /^[a-z_][a-z0-9_.-]{0,31}$/.test(value)) return value;
     return this.fallback('ssh.user', value, undefined);
+  }
+
+  /** What carries tunnels (src/core/ssh/openSsh.ts, tunnel.ts). */
+  get tunnelTransport(): TunnelTransportSetting {
+    const value = this.raw<unknown>('ssh.tunnelTransport');
+    if (value === 'auto' || value === 'openssh' || value === 'builtin') return value;
+    return this.fallback('ssh.tunnelTransport', value, 'auto');
   }
 
   async addDeclarationFile(pattern: string): Promise<void> {

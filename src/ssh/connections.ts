@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'ssh2';
@@ -7,9 +8,10 @@ import { gcloudConfigValue } from '../core/gcloudConfig';
 import type { InstanceRef } from '../core/gce/model';
 import type { PresentedHostKey } from '../core/ssh/connection';
 import { connectSsh } from '../core/ssh/connection';
-import { prepareInstanceAccess } from '../core/ssh/instanceAccess';
+import { prepareInstanceAccess, type InstanceAccess } from '../core/ssh/instanceAccess';
 import { ensureKeyPair, type KeyPair } from '../core/ssh/keys';
 import { KnownHosts } from '../core/ssh/knownHosts';
+import { OpenSshMaster, type OpenSshTarget } from '../core/ssh/openSsh';
 import { SshSession, type SessionState } from '../core/ssh/session';
 import type { Ctx } from '../ctx';
 
@@ -30,6 +32,10 @@ interface Entry {
   ref: InstanceRef;
   session: SshSession;
   keyAddedAt: number | undefined;
+  /** What the last successful connection used, for an OpenSSH master to the same VM. */
+  access: (InstanceAccess & { keyPath: string }) | undefined;
+  /** The instance's OpenSSH master, when a tunnel uses the OpenSSH transport. */
+  master: SshSession<OpenSshMaster> | undefined;
 }
 
 /**
@@ -43,6 +49,9 @@ export class SshConnections implements vscode.Disposable {
   private keyPair: Promise<KeyPair> | undefined;
   private readonly knownHosts: KnownHosts;
   private readonly storageDir: string;
+  /** Control sockets of OpenSSH masters: a short private path (sun_path holds ~104 bytes). */
+  private controlDir: string | undefined;
+  private masterCount = 0;
 
   constructor(private readonly ctx: Ctx) {
     this.storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'ssh');
@@ -61,19 +70,51 @@ export class SshConnections implements vscode.Disposable {
     const entry: Entry = {
       ref: { project: ref.project, zone: ref.zone, name: ref.name },
       keyAddedAt: undefined,
+      access: undefined,
+      master: undefined,
       session: new SshSession({
         open: (signal) => this.open(entry, signal),
         keyPropagationUntil: () => (entry.keyAddedAt ?? 0) + keyPropagationMs,
-        onState: (state, error) => {
-          const where = `SSH ${key}`;
-          if (error && state !== 'ready') this.ctx.log.warn(this.ctx.redactor.redact(`${where}: ${state}: ${userMessageOf(error)}`));
-          else this.ctx.log.info(`${where}: ${state}`);
-          this.changed.fire({ ref: entry.ref, state });
-        },
+        onState: (state, error) => this.onState(entry, `SSH ${key}`, state, error),
       }),
     };
     this.entries.set(key, entry);
     return entry.session;
+  }
+
+  /**
+   * The instance's OpenSSH master session (openSsh.ts), for tunnels: each attempt first makes sure the ssh2
+   * session is up, which puts our key on the VM and settles host-key trust (a first-use prompt included).
+   */
+  openSshMaster(ref: InstanceRef): SshSession<OpenSshMaster> {
+    this.session(ref);
+    const entry = this.entries.get(instanceKey(ref))!;
+    entry.master ??= new SshSession<OpenSshMaster>({
+      open: async (signal) => {
+        await entry.session.client(signal);
+        const access = entry.access!;
+        const target: OpenSshTarget = {
+          host: access.target.host,
+          port: access.target.port ?? 22,
+          username: access.target.username,
+          privateKeyPath: access.keyPath,
+          knownHostsFile: this.knownHosts.file,
+          hostKeyAlias: access.hostKeyAlias,
+        };
+        const controlPath = path.join((this.controlDir ??= mkdtempSync(path.join(os.tmpdir(), 'cosvm-ssh-'))), `m${this.masterCount++}`);
+        const master = await OpenSshMaster.start(target, { controlPath, signal, onLog: (line) => this.ctx.log.info(this.ctx.redactor.redact(`OpenSSH ${instanceKey(entry.ref)}: ${line}`)) });
+        this.ctx.log.info(`OpenSSH master for ${instanceKey(entry.ref)} (pid ${master.pid ?? '?'})`);
+        return master;
+      },
+      onState: (state, error) => this.onState(entry, `OpenSSH ${instanceKey(entry.ref)}`, state, error),
+    });
+    return entry.master;
+  }
+
+  private onState(entry: Entry, where: string, state: SessionState, error: unknown): void {
+    if (error && state !== 'ready') this.ctx.log.warn(this.ctx.redactor.redact(`${where}: ${state}: ${userMessageOf(error)}`));
+    else this.ctx.log.info(`${where}: ${state}`);
+    this.changed.fire({ ref: entry.ref, state });
   }
 
   state(ref: InstanceRef): SessionState {
@@ -84,6 +125,7 @@ export class SshConnections implements vscode.Disposable {
   disconnect(ref: InstanceRef): void {
     const entry = this.entries.get(instanceKey(ref));
     entry?.session.dispose();
+    entry?.master?.dispose();
     this.entries.delete(instanceKey(ref));
   }
 
@@ -112,12 +154,17 @@ export class SshConnections implements vscode.Disposable {
     }
     const client = await connectSsh(access.target, signal);
     await access.remember();
+    entry.access = { ...access, keyPath: keyPair.path };
     return client;
   }
 
   dispose(): void {
-    for (const entry of this.entries.values()) entry.session.dispose();
+    for (const entry of this.entries.values()) {
+      entry.session.dispose();
+      entry.master?.dispose();
+    }
     this.entries.clear();
+    if (this.controlDir) rmSync(this.controlDir, { recursive: true, force: true });
     this.changed.dispose();
   }
 }

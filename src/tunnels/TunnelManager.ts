@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { userMessageOf } from '../core/errors';
 import type { InstanceRef } from '../core/gce/model';
 import type { SessionState } from '../core/ssh/session';
-import { Tunnel, type TunnelStats } from '../core/ssh/tunnel';
+import { openSshAvailable, openSshTransport } from '../core/ssh/openSsh';
+import { ssh2Transport, Tunnel, type TunnelStats, type TunnelTransport } from '../core/ssh/tunnel';
 import type { Ctx } from '../ctx';
 import { instanceKey, type SshConnections } from '../ssh';
 
@@ -12,8 +13,9 @@ export interface OpenTunnel {
   readonly localPort: number;
   readonly remotePort: number;
   stats(): TunnelStats;
-  /** The instance's SSH connection: tunnels ride it and come back when it does. */
+  /** The connection the tunnel rides (the instance's ssh2 session, or its OpenSSH master); it comes back by itself. */
   connection(): SessionState;
+  readonly transport: 'openssh' | 'builtin';
 }
 
 /** The open tunnels, for the Tunnels view, the status bar and the commands. */
@@ -38,9 +40,11 @@ export class TunnelManager implements vscode.Disposable {
 
   /** Listens on 127.0.0.1:localPort and forwards to the VM's 127.0.0.1:remotePort; connects first, so errors show now. */
   async open(instance: InstanceRef, remotePort: number, localPort: number, signal?: AbortSignal): Promise<OpenTunnel> {
-    await this.connections.client(instance, signal);
+    const via = await this.transportKind();
+    const { transport, state } = this.transport(instance, via);
+    await transport.connection(signal ?? new AbortController().signal);
     const key = instanceKey(instance);
-    const tunnel = await Tunnel.open({ localPort, remotePort }, (s) => this.connections.client(instance, s), {
+    const tunnel = await Tunnel.open({ localPort, remotePort }, transport, {
       onEvent: (event) => {
         if (event.kind === 'connection-failed') {
           this.ctx.log.warn(this.ctx.redactor.redact(`Tunnel ${tunnel.localPort} → ${key}:${remotePort}: a connection failed: ${userMessageOf(event.error)}`));
@@ -55,12 +59,27 @@ export class TunnelManager implements vscode.Disposable {
       localPort: tunnel.localPort,
       remotePort,
       stats: () => tunnel.stats(),
-      connection: () => this.connections.state(instance),
+      connection: state,
+      transport: via,
     };
     this.tunnels.set(id, { info, tunnel });
-    this.ctx.log.info(`Tunnel open: 127.0.0.1:${tunnel.localPort} → ${key}:${remotePort}`);
+    this.ctx.log.info(`Tunnel open: 127.0.0.1:${tunnel.localPort} → ${key}:${remotePort} (${via === 'openssh' ? 'OpenSSH' : 'built-in SSH'})`);
     this.changed.fire();
     return info;
+  }
+
+  private async transportKind(): Promise<'openssh' | 'builtin'> {
+    const setting = this.ctx.config.tunnelTransport;
+    if (setting !== 'auto') return setting;
+    return (await openSshAvailable()) ? 'openssh' : 'builtin';
+  }
+
+  private transport(instance: InstanceRef, via: 'openssh' | 'builtin'): { transport: TunnelTransport; state: () => SessionState } {
+    if (via === 'openssh') {
+      const master = this.connections.openSshMaster(instance);
+      return { transport: openSshTransport((signal) => master.client(signal)), state: () => master.state };
+    }
+    return { transport: ssh2Transport((signal) => this.connections.client(instance, signal)), state: () => this.connections.state(instance) };
   }
 
   async stop(id: string): Promise<void> {

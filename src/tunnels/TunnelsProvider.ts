@@ -24,7 +24,10 @@ export class TunnelsProvider implements vscode.TreeDataProvider<OpenTunnel> {
       [
         vscode.l10n.t('**{0}** in {1} ({2})', tunnel.instance.name, tunnel.instance.zone, tunnel.instance.project),
         vscode.l10n.t('Local 127.0.0.1:{0} → VM 127.0.0.1:{1}', tunnel.localPort, tunnel.remotePort),
-        vscode.l10n.t('{0} connections so far, {1} failed; {2} in, {3} out', stats.totalConnections, stats.failedConnections, formatBytes(stats.bytesIn), formatBytes(stats.bytesOut)),
+        stats.bytesIn === undefined || stats.bytesOut === undefined
+          ? vscode.l10n.t('{0} connections so far, {1} failed', stats.totalConnections, stats.failedConnections)
+          : vscode.l10n.t('{0} connections so far, {1} failed; {2} in, {3} out', stats.totalConnections, stats.failedConnections, formatBytes(stats.bytesIn), formatBytes(stats.bytesOut)),
+        tunnel.transport === 'openssh' ? vscode.l10n.t('Carried by OpenSSH') : vscode.l10n.t('Carried by the built-in SSH client'),
       ].join('\n\n'),
     );
     item.command = { command: 'cosvm.tunnel.openInBrowser', title: vscode.l10n.t('Open in Browser'), arguments: [tunnel] };

@@ -40,6 +40,8 @@ export interface InstanceAccess {
   /** When we just wrote our key to the VM's metadata (or OS Login): refusals until ~60 s later mean "not there yet". */
   keyAddedAt: number | undefined;
   via: 'ssh-keys' | 'os-login';
+  /** The VM's name in our known_hosts (`compute.<id>`), for OpenSSH's `HostKeyAlias`. */
+  hostKeyAlias: string;
 }
 
 interface RawInstance {
@@ -124,5 +126,5 @@ export async function prepareInstanceAccess(options: AccessOptions, ref: Instanc
   const remember = async () => {
     if (acceptedKey) await options.knownHosts.remember(alias, [{ type: acceptedKey.type, blob: acceptedKey.blob.toString('base64') }]);
   };
-  return { target, remember, keyAddedAt, via };
+  return { target, remember, keyAddedAt, via, hostKeyAlias: alias };
 }

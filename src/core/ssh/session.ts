@@ -10,9 +10,16 @@ import { CancelledError, isCosvmError, throwIfAborted } from '../errors';
 
 export type SessionState = 'idle' | 'connecting' | 'ready' | 'failed' | 'disposed';
 
-export interface SessionOptions {
+/** What a session keeps alive: an ssh2 `Client`, or an OpenSSH master process (openSsh.ts). */
+export interface SessionConnection {
+  end(): void;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export interface SessionOptions<C extends SessionConnection = Client> {
   /** One connection attempt (host keys checked, key in place). */
-  open: (signal: AbortSignal) => Promise<Client>;
+  open: (signal: AbortSignal) => Promise<C>;
   /** Until when (epoch ms) an auth refusal means "the key has not reached the VM yet". */
   keyPropagationUntil?: () => number;
   /** Between attempts: doubled from `initialMs` up to `maxMs`; gives up after `giveUpMs`. */
@@ -32,27 +39,27 @@ export function isTransient(error: unknown): boolean {
   return isCosvmError(error) && (error.code === 'ssh/connect-failed' || error.code === 'ssh/port-closed' || error.code === 'ssh/disconnected');
 }
 
-export class SshSession {
-  private current: Client | undefined;
-  private pending: Promise<Client> | undefined;
+export class SshSession<C extends SessionConnection = Client> {
+  private current: C | undefined;
+  private pending: Promise<C> | undefined;
   private readonly controller = new AbortController();
   private stateValue: SessionState = 'idle';
 
-  constructor(private readonly options: SessionOptions) {}
+  constructor(private readonly options: SessionOptions<C>) {}
 
   get state(): SessionState {
     return this.stateValue;
   }
 
   /** The live connection, opening (or re-opening) it when needed; concurrent callers share one attempt. */
-  async client(signal?: AbortSignal): Promise<Client> {
+  async client(signal?: AbortSignal): Promise<C> {
     throwIfAborted(signal, 'The SSH connection');
     if (this.stateValue === 'disposed') throw new CancelledError('The SSH connection');
     if (this.current) return this.current;
     this.pending ??= this.connectWithRetry().finally(() => (this.pending = undefined));
     if (!signal) return this.pending;
     // A caller that gives up does not cancel the shared attempt for the others.
-    return new Promise<Client>((resolve, reject) => {
+    return new Promise<C>((resolve, reject) => {
       const onAbort = () => reject(new CancelledError('The SSH connection'));
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending!.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
@@ -71,7 +78,7 @@ export class SshSession {
     this.setState('disposed');
   }
 
-  private async connectWithRetry(): Promise<Client> {
+  private async connectWithRetry(): Promise<C> {
     const { initialMs, maxMs, giveUpMs } = this.options.backoff ?? { initialMs: 500, maxMs: 8_000, giveUpMs: 30_000 };
     const now = this.options.now ?? Date.now;
     const signal = this.controller.signal;
@@ -104,7 +111,7 @@ export class SshSession {
     }
   }
 
-  private adopt(client: Client): void {
+  private adopt(client: C): void {
     this.current = client;
     this.setState('ready');
     // ssh2 emits `error` (maybe more than once) and then `close`; the listener stays so no error goes unhandled.

@@ -1,8 +1,9 @@
 /**
- * A `-L`-style local port forward over the shared SSH connection: each accepted socket becomes one
- * `direct-tcpip` channel (`forwardOut`). The connection is asked for per socket, so after a drop the next
- * socket reconnects the session, while sockets that were open on the dropped connection are ended.
- * ssh2 ties its channel window to the stream (gce-api-notes.md §6), so pausing the channel is the backpressure.
+ * A `-L`-style local port forward to a VM. The listener, the counts and the drop semantics are here; how each
+ * accepted socket reaches the VM is the transport's: a `direct-tcpip` channel over the shared ssh2 connection
+ * (`ssh2Transport`), or the socket itself handed to an OpenSSH master (openSsh.ts). The connection is asked for per
+ * socket, so after a drop the next socket reconnects, while sockets that were open on the dropped connection
+ * are reset.
  */
 import * as net from 'node:net';
 import type { Client, ClientChannel } from 'ssh2';
@@ -20,10 +21,10 @@ export interface TunnelSpec {
 export interface TunnelStats {
   activeConnections: number;
   totalConnections: number;
-  /** Bytes delivered to local clients (from the VM). */
-  bytesIn: number;
-  /** Bytes sent by local clients (to the VM). */
-  bytesOut: number;
+  /** Bytes delivered to local clients (from the VM); undefined when the transport carries the bytes itself. */
+  bytesIn: number | undefined;
+  /** Bytes sent by local clients (to the VM); undefined as `bytesIn`. */
+  bytesOut: number | undefined;
   failedConnections: number;
 }
 
@@ -33,27 +34,45 @@ export interface TunnelOptions {
   onEvent?: (event: TunnelEvent) => void;
 }
 
+/** What carries sockets: it says when it is gone, so the sockets it carried are reset. */
+export interface TunnelConnection {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** How a tunnel carries each accepted socket to the VM. */
+export interface TunnelTransport<C extends TunnelConnection = TunnelConnection> {
+  /** Sockets go to another process unread: they are accepted paused, and their bytes are not ours to count. */
+  readonly handsOffSockets: boolean;
+  /** The connection for the next socket, (re)connecting when needed. */
+  connection(signal: AbortSignal): Promise<C>;
+  /**
+   * Carries `socket` to `remoteHost:remotePort`. Resolves when that forwarded connection is over (the socket is
+   * then closed), rejects when it could not open. `signal` aborts when the tunnel closes the socket.
+   */
+  carry(connection: C, socket: net.Socket, remoteHost: string, remotePort: number, signal: AbortSignal): Promise<void>;
+}
+
 export class Tunnel {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   /** The sockets each connection carries, to reset them when it drops. */
-  private readonly carried = new WeakMap<Client, Set<net.Socket>>();
-  private lastClient: Client | undefined;
+  private readonly carried = new WeakMap<TunnelConnection, Set<net.Socket>>();
+  private lastConnection: TunnelConnection | undefined;
   private boundPort = 0;
   private closing: Promise<void> | undefined;
   private totals = { totalConnections: 0, failedConnections: 0, bytesIn: 0, bytesOut: 0 };
 
   private constructor(
     readonly spec: TunnelSpec,
-    private readonly getClient: (signal?: AbortSignal) => Promise<Client>,
+    private readonly transport: TunnelTransport,
     private readonly onEvent: (event: TunnelEvent) => void,
   ) {
-    this.server = net.createServer((socket) => this.accept(socket));
+    this.server = net.createServer({ pauseOnConnect: transport.handsOffSockets }, (socket) => this.accept(socket));
   }
 
   /** Listens on `spec.localHost:spec.localPort` (0 picks a free port, see `localPort`). */
-  static async open(spec: TunnelSpec, getClient: (signal?: AbortSignal) => Promise<Client>, options: TunnelOptions = {}): Promise<Tunnel> {
-    const tunnel = new Tunnel(spec, getClient, options.onEvent ?? (() => undefined));
+  static async open<C extends TunnelConnection>(spec: TunnelSpec, transport: TunnelTransport<C>, options: TunnelOptions = {}): Promise<Tunnel> {
+    const tunnel = new Tunnel(spec, transport as TunnelTransport, options.onEvent ?? (() => undefined));
     await tunnel.listen();
     return tunnel;
   }
@@ -69,7 +88,8 @@ export class Tunnel {
       bytesIn += socket.bytesWritten;
       bytesOut += socket.bytesRead;
     }
-    return { ...this.totals, bytesIn, bytesOut, activeConnections: this.sockets.size };
+    const counted = !this.transport.handsOffSockets;
+    return { ...this.totals, bytesIn: counted ? bytesIn : undefined, bytesOut: counted ? bytesOut : undefined, activeConnections: this.sockets.size };
   }
 
   /** Stops listening and ends every open connection; idempotent. */
@@ -121,50 +141,62 @@ export class Tunnel {
       this.totals.bytesIn += socket.bytesWritten;
       this.totals.bytesOut += socket.bytesRead;
     });
-    // Until the channel is piped, the socket is paused and buffers what the client sends.
-    this.forward(socket, gaveUp.signal).catch((error: unknown) => {
-      if (socket.destroyed) return; // the client left first: not a tunnel failure
+    // Until it is carried, the socket buffers (or, handed off, does not read) what the client sends.
+    this.carry(socket, gaveUp.signal).catch((error: unknown) => {
+      if (socket.destroyed) return; // the client left first, or its connection dropped: not a failed forward
       this.totals.failedConnections++;
       socket.destroy();
       this.onEvent({ kind: 'connection-failed', error });
     });
   }
 
-  private async forward(socket: net.Socket, signal: AbortSignal): Promise<void> {
-    const client = await this.getClient(signal);
-    const channel = await forwardOut(client, socket, this.spec.remoteHost ?? '127.0.0.1', this.spec.remotePort);
-    channel.on('error', () => undefined); // 'close' follows
-    if (socket.destroyed) {
-      channel.close();
-      return;
-    }
-    this.carriedBy(client).add(socket);
-    socket.once('close', () => {
-      this.carried.get(client)?.delete(socket);
-      channel.close();
-    });
-    // EOF passes both ways; a channel that closes without EOF leaves no half-open socket behind.
-    channel.once('close', () => (channel.readableEnded ? socket.end() : socket.destroy()));
-    socket.pipe(channel);
-    deliver(channel, socket);
+  private async carry(socket: net.Socket, signal: AbortSignal): Promise<void> {
+    const connection = await this.transport.connection(signal);
+    if (socket.destroyed) return;
+    this.carriedBy(connection).add(socket);
+    socket.once('close', () => this.carried.get(connection)?.delete(socket));
+    await this.transport.carry(connection, socket, this.spec.remoteHost ?? '127.0.0.1', this.spec.remotePort, signal);
   }
 
-  private carriedBy(client: Client): Set<net.Socket> {
-    let sockets = this.carried.get(client);
+  private carriedBy(connection: TunnelConnection): Set<net.Socket> {
+    let sockets = this.carried.get(connection);
     if (sockets) return sockets;
     sockets = new Set();
-    this.carried.set(client, sockets);
-    if (this.lastClient && this.lastClient !== client) this.onEvent({ kind: 'reconnected' });
-    this.lastClient = client;
-    // ssh2 ends the channels of a dropped connection as if the VM had sent EOF, which would hand the local
-    // client a silently truncated stream; a reset says what happened.
+    this.carried.set(connection, sockets);
+    if (this.lastConnection && this.lastConnection !== connection) this.onEvent({ kind: 'reconnected' });
+    this.lastConnection = connection;
+    // A dropped connection must not hand the local client a silently truncated stream (ssh2 ends its channels
+    // as if the VM had sent EOF; an OpenSSH master's exit closes the sockets it held): a reset says what happened.
     const dropped = sockets;
-    client.once('close', () => {
+    connection.once('close', () => {
       for (const socket of dropped) socket.resetAndDestroy();
       dropped.clear();
     });
     return sockets;
   }
+}
+
+/** Each socket a `direct-tcpip` channel (`forwardOut`) over the shared ssh2 connection `getClient` returns. */
+export function ssh2Transport(getClient: (signal: AbortSignal) => Promise<Client>): TunnelTransport<Client> {
+  return {
+    handsOffSockets: false,
+    connection: getClient,
+    async carry(client, socket, remoteHost, remotePort) {
+      const channel = await forwardOut(client, socket, remoteHost, remotePort);
+      channel.on('error', () => undefined); // 'close' follows
+      if (socket.destroyed) {
+        channel.close();
+        return;
+      }
+      const over = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.once('close', () => channel.close());
+      // EOF passes both ways; a channel that closes without EOF leaves no half-open socket behind.
+      channel.once('close', () => (channel.readableEnded ? socket.end() : socket.destroy()));
+      socket.pipe(channel);
+      deliver(channel, socket);
+      return over;
+    },
+  };
 }
 
 /** Up to this many bytes wait in a local socket before the channel pauses (and ssh2 stops granting window). */
