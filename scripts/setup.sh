@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 packages=(
-  docker.io docker-registry openssh-server busybox-static systemd-journal-remote chromium ripgrep apache2-utils
+  docker.io docker-registry openssh-server openssh-client busybox-static systemd-journal-remote chromium ripgrep apache2-utils
   # code-server's native modules build against these
   libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev
   # peers for the declaration tests: gcloud's YAML emitter (ruamel) and `cloud-init schema`

@@ -72,7 +72,7 @@ export class Tunnel {
 
   /** Listens on `spec.localHost:spec.localPort` (0 picks a free port, see `localPort`). */
   static async open<C extends TunnelConnection>(spec: TunnelSpec, transport: TunnelTransport<C>, options: TunnelOptions = {}): Promise<Tunnel> {
-    const tunnel = new Tunnel(spec, transport as TunnelTransport, options.onEvent ?? (() => undefined));
+    const tunnel = new Tunnel(spec, transport, options.onEvent ?? (() => undefined));
     await tunnel.listen();
     return tunnel;
   }
