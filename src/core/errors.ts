@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'docker/push-failed'
   | 'docker/auth-failed'
   | 'docker/no-digest'
+  | 'docker/no-credentials'
+  | 'docker/digest-mismatch'
+  | 'docker/image-missing'
+  | 'docker/run-failed'
   | 'ssh/connect-failed'
   | 'ssh/no-external-ip'
   | 'ssh/port-closed'
@@ -27,6 +31,9 @@ export type ErrorCode =
   | 'gce/stale-fingerprint'
   | 'gce/operation-failed'
   | 'declaration/invalid'
+  | 'deploy/conflict'
+  | 'deploy/failed'
+  | 'deploy/not-verified'
   | 'config/invalid'
   | 'input/invalid';
 
@@ -60,6 +67,7 @@ export class CancelledError extends CosvmError {
 export class DockerError extends CosvmError {}
 export class SshError extends CosvmError {}
 export class DeclarationError extends CosvmError {}
+export class DeployError extends CosvmError {}
 
 export class GceError extends CosvmError {
   constructor(

@@ -117,7 +117,15 @@ export class InstanceSshd {
       ]),
       { mode: 0o755 },
     );
-    for (const name of ['journalctl', 'docker']) chmodSync(this.file('bin', name), 0o755);
+    // No systemd runs here, and a root shell would reach the test machine's own /etc: `sudo` refuses, so the
+    // product's in-place update (sudo bash, systemctl) fails cleanly and it falls back to a reset, as on a VM
+    // whose SSH user may not sudo.
+    writeFileSync(
+      this.file('bin', 'sudo'),
+      wrapper(['echo "sudo: not permitted on this emulated COS host (it runs no systemd); reset the instance instead" >&2', 'exit 1']),
+      { mode: 0o755 },
+    );
+    for (const name of ['journalctl', 'docker', 'sudo']) chmodSync(this.file('bin', name), 0o755);
     writeFileSync(
       this.file('ssh', 'authorized-keys.sh'),
       [
@@ -140,8 +148,8 @@ export class InstanceSshd {
         'mount --bind "$dir/ssh/passwd" /etc/passwd',
         'mount --bind "$dir/ssh/hosts" /etc/hosts',
         '# Each wrapper runs the binary the machine would have run, and covers every copy on the standard PATH.',
-        'for tool in journalctl docker; do',
-        '  mount --bind "$(command -v "$tool")" "$dir/real/$tool"',
+        'for tool in journalctl docker sudo; do',
+        '  if [ -f "$dir/real/$tool" ]; then mount --bind "$(command -v "$tool")" "$dir/real/$tool"; fi',
         '  for place in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin; do',
         '    if [ -f "$place/$tool" ] && [ ! -L "$place/$tool" ]; then mount --bind "$dir/bin/$tool" "$place/$tool"; fi',
         '  done',

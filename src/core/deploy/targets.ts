@@ -1,0 +1,259 @@
+/**
+ * Deploying a rendered declaration to a target (DESIGN §3.3), with every operation awaited:
+ *
+ * - a new instance: COS from `cos-cloud`/`cos-stable`, our metadata, labels, the default service account with
+ *   gcloud's scopes (konlet-spec.md §3.4);
+ * - an existing instance: metadata merged on its fingerprint (a 412 re-reads and re-merges), then applied: over
+ *   SSH when it answers (our startup-script rendering run as root re-writes and restarts the units; konlet's
+ *   unit restarted), else a reset (cloud-init and startup scripts run at every boot on COS) or, for konlet,
+ *   stop and start as `gcloud compute instances update-container` does;
+ * - a MIG: a new template, then a new MIG or a proactive rolling update to it (gce-api-notes.md §2.7–2.8).
+ */
+import { abortableSleep } from '../abortableSleep';
+import { DeployError, isCosvmError, throwIfAborted } from '../errors';
+import { parseDeclaration } from '../declaration/parse';
+import { renderStartupScript } from '../declaration/render/startupScript';
+import type { ComputeClients } from '../gce/computeClients';
+import { normaliseGceError } from '../gce/errors';
+import { updateInstanceMetadata, type MetadataEntry } from '../gce/instanceMetadata';
+import { lastSegment, type InstanceRef } from '../gce/model';
+import { operationOf, waitForOperation } from '../gce/operations';
+import { instanceAction } from '../gce/resources';
+import { planDeployMetadata, renderedMetadata } from './metadata';
+import type { InstanceTarget, MigTarget } from './profile';
+
+/** `constants.DEFAULT_SCOPES` of gcloud (konlet-spec.md §3.4). */
+export const defaultScopes = [
+  'https://www.googleapis.com/auth/devstorage.read_only',
+  'https://www.googleapis.com/auth/logging.write',
+  'https://www.googleapis.com/auth/monitoring.write',
+  'https://www.googleapis.com/auth/pubsub',
+  'https://www.googleapis.com/auth/service.management.readonly',
+  'https://www.googleapis.com/auth/servicecontrol',
+  'https://www.googleapis.com/auth/trace.append',
+];
+
+export const cosImageFamily = 'projects/cos-cloud/global/images/family/cos-stable';
+
+/** The result of a shell command on the VM (ssh/connection.ts `CommandResult`). */
+export interface RemoteResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+}
+
+export interface DeployContext {
+  clients: ComputeClients;
+  /** Runs a shell command on an instance over SSH; undefined (or a rejection) means SSH is not possible. */
+  runOnInstance?: (ref: InstanceRef, command: string, signal?: AbortSignal) => Promise<RemoteResult>;
+  onProgress?: (message: string) => void;
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+/** How the new declaration reached the VM. */
+export type Applied = 'created' | 'ssh' | 'reset' | 'stop-start' | 'next-start' | 'rolling-update';
+
+export interface InstanceDeployResult {
+  instances: InstanceRef[];
+  applied: Applied;
+  /** Why the SSH fast path was not taken, when it was tried. */
+  sshSkipped?: string;
+}
+
+function labelsFor(mode: string): Record<string, string> {
+  return { 'managed-by': 'cosvm', 'cosvm-mode': mode };
+}
+
+/** The instance body shared by new instances and templates (machine type and network spelled per kind). */
+function vmProperties(machineType: string, metadata: MetadataEntry[], mode: string) {
+  return {
+    machineType,
+    disks: [{ boot: true, autoDelete: true, type: 'PERSISTENT', initializeParams: { sourceImage: cosImageFamily, diskSizeGb: '10' } }],
+    networkInterfaces: [{ network: 'global/networks/default', accessConfigs: [{ name: 'External NAT', type: 'ONE_TO_ONE_NAT' }] }],
+    metadata: { items: metadata },
+    labels: labelsFor(mode),
+    serviceAccounts: [{ email: 'default', scopes: defaultScopes }],
+  };
+}
+
+async function instanceExists(clients: ComputeClients, ref: InstanceRef, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await clients.instances.get({ project: ref.project, zone: ref.zone, instance: ref.name });
+    return true;
+  } catch (error) {
+    const normalised = normaliseGceError(error, `Reading ${ref.name}`, signal);
+    if (isCosvmError(normalised) && normalised.code === 'gce/not-found') return false;
+    throw normalised;
+  }
+}
+
+export async function deployToInstance(context: DeployContext, target: InstanceTarget, declarationText: string): Promise<InstanceDeployResult> {
+  const { clients, signal } = context;
+  const ref: InstanceRef = { project: target.project, zone: target.zone, name: target.name };
+  const progress = context.onProgress ?? (() => undefined);
+  if (!(await instanceExists(clients, ref, signal))) {
+    if (target.mode === 'konlet') {
+      throw new DeployError('deploy/conflict', `New VMs cannot use konlet: Google shut the container startup agent down for new VMs on 2026-07-31. Set mode: cloud-init for ${target.name}.`);
+    }
+    progress(`Creating ${target.name} in ${target.zone}`);
+    const what = `Creating ${target.name}`;
+    let answer: unknown;
+    try {
+      answer = await clients.instances.insert({
+        project: target.project,
+        zone: target.zone,
+        instanceResource: { name: target.name, ...vmProperties(`zones/${target.zone}/machineTypes/${target.machineType}`, renderedMetadata(declarationText, target.mode), target.mode) },
+      });
+    } catch (error) {
+      throw normaliseGceError(error, what, signal);
+    }
+    await waitForOperation(clients, target.project, operationOf(answer), what, signal);
+    return { instances: [ref], applied: 'created' };
+  }
+
+  progress(`Updating the metadata of ${target.name}`);
+  const update = await updateInstanceMetadata(clients, ref, `Updating the metadata of ${target.name}`, (items) => planDeployMetadata(items, declarationText, target.mode, target.name), signal);
+  if (update.status === 'TERMINATED' || update.status === 'STOPPED') return { instances: [ref], applied: 'next-start' };
+  return { instances: [ref], ...(await applyOnInstance(context, ref, declarationText, target.mode)) };
+}
+
+/** The shell command that applies a declaration in place: konlet's unit restarted, or our units re-written and restarted. */
+export function inPlaceCommand(declarationText: string, mode: InstanceTarget['mode']): string {
+  if (mode === 'konlet') return 'sudo systemctl restart konlet-startup';
+  const script = renderStartupScript(parseDeclaration(declarationText).declaration.spec ?? {});
+  // A quoted heredoc: the script reaches bash byte for byte.
+  return `sudo bash -s <<'COSVM_DEPLOY'\n${script}COSVM_DEPLOY\n`;
+}
+
+async function applyOnInstance(context: DeployContext, ref: InstanceRef, declarationText: string, mode: InstanceTarget['mode']): Promise<{ applied: Applied; sshSkipped?: string }> {
+  const progress = context.onProgress ?? (() => undefined);
+  let sshSkipped: string | undefined;
+  if (context.runOnInstance) {
+    progress(mode === 'konlet' ? `Restarting konlet-startup on ${ref.name}` : `Restarting the containers on ${ref.name} over SSH`);
+    try {
+      const result = await context.runOnInstance(ref, inPlaceCommand(declarationText, mode), context.signal);
+      if (result.exitCode === 0) return { applied: 'ssh' };
+      sshSkipped = `the update over SSH exited with ${result.exitCode ?? 'a signal'}: ${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' ')}`;
+    } catch (error) {
+      throwIfAborted(context.signal, 'The deploy');
+      sshSkipped = error instanceof Error ? error.message : String(error);
+    }
+  } else sshSkipped = 'SSH is not available';
+  if (mode === 'konlet') {
+    progress(`Stopping and starting ${ref.name} (as gcloud update-container does)`);
+    await instanceAction(context.clients, ref, 'stop', context.signal);
+    await instanceAction(context.clients, ref, 'start', context.signal);
+    return { applied: 'stop-start', sshSkipped };
+  }
+  progress(`Resetting ${ref.name}: its containers start from the new metadata at boot`);
+  await instanceAction(context.clients, ref, 'reset', context.signal);
+  return { applied: 'reset', sshSkipped };
+}
+
+/** `<prefix>-<yyyymmdd-hhmmss>`: template names sort by time and stay within 63 characters. */
+export function templateName(prefix: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${prefix.slice(0, 47)}-${stamp}`;
+}
+
+export interface MigDeployResult {
+  template: string;
+  applied: 'created' | 'rolling-update';
+  instances: InstanceRef[];
+}
+
+export async function deployToMig(context: DeployContext, target: MigTarget, declarationText: string): Promise<MigDeployResult> {
+  const { clients, signal } = context;
+  const progress = context.onProgress ?? (() => undefined);
+  const regional = target.location.startsWith('regions/');
+  const place = lastSegment(target.location);
+  const template = templateName(target.templatePrefix, (context.now ?? (() => new Date()))());
+  progress(`Creating the instance template ${template}`);
+  const templateWhat = `Creating the instance template ${template}`;
+  let answer: unknown;
+  try {
+    answer = await clients.instanceTemplates.insert({
+      project: target.project,
+      instanceTemplateResource: { name: template, properties: vmProperties(target.machineType, renderedMetadata(declarationText, target.mode), target.mode) },
+    });
+  } catch (error) {
+    throw normaliseGceError(error, templateWhat, signal);
+  }
+  await waitForOperation(clients, target.project, operationOf(answer), templateWhat, signal);
+  const templateUrl = `projects/${target.project}/global/instanceTemplates/${template}`;
+
+  const managers = regional ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
+  const where = regional ? { project: target.project, region: place } : { project: target.project, zone: place };
+  const migWhat = `Updating the MIG ${target.name}`;
+  let exists = true;
+  try {
+    await (managers.get as (request: object) => Promise<unknown>)({ ...where, instanceGroupManager: target.name });
+  } catch (error) {
+    const normalised = normaliseGceError(error, migWhat, signal);
+    if (!(isCosvmError(normalised) && normalised.code === 'gce/not-found')) throw normalised;
+    exists = false;
+  }
+  const version = { name: template, instanceTemplate: templateUrl };
+  try {
+    if (exists) {
+      progress(`Rolling ${target.name} to ${template}`);
+      answer = await (managers.patch as (request: object) => Promise<unknown>)({
+        ...where,
+        instanceGroupManager: target.name,
+        instanceGroupManagerResource: {
+          instanceTemplate: templateUrl,
+          versions: [version],
+          updatePolicy: { type: 'PROACTIVE', minimalAction: 'REPLACE', maxSurge: { fixed: regional ? 3 : 1 }, maxUnavailable: { fixed: 0 } },
+        },
+      });
+    } else {
+      progress(`Creating the MIG ${target.name} (${target.size} VMs)`);
+      answer = await (managers.insert as (request: object) => Promise<unknown>)({
+        ...where,
+        instanceGroupManagerResource: { name: target.name, baseInstanceName: target.name, instanceTemplate: templateUrl, versions: [version], targetSize: target.size },
+      });
+    }
+  } catch (error) {
+    throw normaliseGceError(error, migWhat, signal);
+  }
+  await waitForOperation(clients, target.project, operationOf(answer), migWhat, signal);
+  const instances = await waitForMigVersion(context, target, where, templateUrl);
+  return { template, applied: exists ? 'rolling-update' : 'created', instances };
+}
+
+interface RawManagedInstance {
+  instance?: string | null;
+  instanceStatus?: string | null;
+  currentAction?: string | null;
+  version?: { instanceTemplate?: string | null } | null;
+}
+
+/** Waits until every member runs the new template and the group is stable; returns the members. */
+async function waitForMigVersion(context: DeployContext, target: MigTarget, where: object, templateUrl: string): Promise<InstanceRef[]> {
+  const { clients, signal } = context;
+  const regional = target.location.startsWith('regions/');
+  const managers = regional ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    throwIfAborted(signal, 'The rolling update');
+    let members: RawManagedInstance[];
+    try {
+      const [list] = (await (managers.listManagedInstances as (request: object) => Promise<unknown>)({ ...where, instanceGroupManager: target.name })) as [RawManagedInstance[]];
+      members = list ?? [];
+    } catch (error) {
+      throw normaliseGceError(error, `Listing the members of ${target.name}`, signal);
+    }
+    const done = members.filter((m) => m.version?.instanceTemplate?.endsWith(templateUrl) && m.instanceStatus === 'RUNNING' && (m.currentAction ?? 'NONE') === 'NONE');
+    context.onProgress?.(`${target.name}: ${done.length} of ${target.size} VMs on the new template`);
+    if (done.length === members.length && members.length >= target.size) {
+      return members.map((m) => {
+        const url = m.instance ?? '';
+        const zone = /\/zones\/([^/]+)\//.exec(url)?.[1] ?? '';
+        return { project: target.project, zone, name: lastSegment(url) };
+      });
+    }
+    if (Date.now() > deadline) throw new DeployError('deploy/failed', `${target.name} did not finish its rolling update within 15 minutes; see its members in the explorer.`);
+    await abortableSleep(2_000, signal);
+  }
+}
