@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Packages that cost real time to load: only the lazy loader may import them at run time (STYLE §5.11). */
-const lazyPackages = ['@google-cloud/compute', 'dockerode', 'ssh2'].map((name) => ({
+const lazyPackages = ['@google-cloud/compute', 'dockerode', 'ssh2', 'google-auth-library'].map((name) => ({
   name,
   allowTypeImports: true,
   message: 'Load it through src/core/lazyPackages.ts so activation stays cheap.',

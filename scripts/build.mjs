@@ -18,13 +18,14 @@ const common = {
 
 /**
  * Keeps what src/core/lazyPackages.ts loads on first use out of the extension bundle, each in a file of
- * its own, so activation never even parses them: the Compute client (and its 12 MB of protos), dockerode, ssh2.
+ * its own, so activation never even parses them: the Compute client (and its 12 MB of protos), dockerode, ssh2,
+ * and google-auth-library (Artifact Registry tokens for a push).
  */
 const lazyApart = {
   name: 'lazy-apart',
   setup(build) {
-    const files = { dockerode: './lazy/dockerode.js', ssh2: './lazy/ssh2.js', './gce/computeClients': './compute.js' };
-    build.onResolve({ filter: /^(dockerode|ssh2|\.\/gce\/computeClients)$/ }, (args) =>
+    const files = { dockerode: './lazy/dockerode.js', ssh2: './lazy/ssh2.js', 'google-auth-library': './lazy/google-auth.js', './gce/computeClients': './compute.js' };
+    build.onResolve({ filter: /^(dockerode|ssh2|google-auth-library|\.\/gce\/computeClients)$/ }, (args) =>
       args.importer.endsWith('lazyPackages.ts') ? { path: files[args.path], external: true } : undefined,
     );
   },
@@ -39,6 +40,7 @@ const builds = [
       compute: 'src/core/gce/computeClients.ts',
       'lazy/dockerode': require.resolve('dockerode'),
       'lazy/ssh2': require.resolve('ssh2'),
+      'lazy/google-auth': require.resolve('google-auth-library'),
     },
     outdir: 'dist',
     platform: 'node',
@@ -88,4 +90,9 @@ if (watch) {
   new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, (await import('node:module')).createRequire(import.meta.url));
   mkdirSync('dist/schemas', { recursive: true });
   writeFileSync('dist/schemas/declaration.schema.json', `${JSON.stringify(module.exports.declarationJsonSchema(), null, 2)}\n`);
+  // The deploy profile's schema (cosvm.yaml) comes from its reader's module the same way.
+  const profile = await esbuild.build({ entryPoints: ['src/core/deploy/profile.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning' });
+  const profileModule = { exports: {} };
+  new Function('module', 'exports', 'require', profile.outputFiles[0].text)(profileModule, profileModule.exports, (await import('node:module')).createRequire(import.meta.url));
+  writeFileSync('dist/schemas/profile.schema.json', `${JSON.stringify(profileModule.exports.profileJsonSchema(), null, 2)}\n`);
 }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { Ctx } from './ctx';
 import * as declaration from './declaration';
+import * as deploy from './deploy';
 import * as editor from './editor';
 import * as explorer from './explorer';
 import * as log from './log';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): CosvmApi {
   logs.register(ctx, connections, explorerFeature);
   tunnels.register(ctx, connections, explorerFeature);
   declaration.register(ctx);
+  deploy.register(ctx, connections, explorerFeature);
   const formEditor = editor.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { explorer: explorerFeature.api, formEditor };

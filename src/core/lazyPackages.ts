@@ -9,6 +9,8 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 export const loadDockerode = lazy(async () => (await import('dockerode')).default);
+/** google-auth-library, for Application Default Credentials (registry tokens, credentials.ts). */
+export const loadGoogleAuth = lazy(async () => (await import('google-auth-library')).GoogleAuth);
 export const loadSsh2 = lazy(async () => {
   const module = await import('ssh2');
   // Importing CommonJS gives module.exports as `default`, and named exports only where Node's static

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchChromium } from '../support/browser';
@@ -10,11 +10,14 @@ import type { Page } from 'playwright-core';
 import { openWorkbench, runPaletteCommand, screenshot, setTheme, treeRow } from '../support/workbench';
 
 describe('npm start (the playground)', function () {
-  this.timeout(180_000);
+  this.timeout(480_000);
   let playground: ChildProcess | undefined;
   const runPrefix = `cosvm-pg-e2e-${process.pid}-`;
+  // A fresh copy of examples/ for this run: the deploy journey edits the app and pins digests into it.
+  const workspace = path.join(os.tmpdir(), `${runPrefix}workspace`);
 
   after(async () => {
+    rmSync(workspace, { recursive: true, force: true });
     // Its own process group holds only what this test started. After a failure, stop it as Ctrl-C would,
     // so the playground still stops its daemons; kill whatever is left after that.
     const pid = playground?.pid;
@@ -28,7 +31,7 @@ describe('npm start (the playground)', function () {
     // Set-up already ran for this test run; the playground itself is what is under test.
     playground = spawn('npm', ['start', '--silent'], {
       cwd: repoRoot,
-      env: { ...process.env, COSVM_SKIP_SETUP: '1', COSVM_RUN_PREFIX: runPrefix },
+      env: { ...process.env, COSVM_SKIP_SETUP: '1', COSVM_RUN_PREFIX: runPrefix, COSVM_PLAYGROUND_WORKSPACE: workspace },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -61,6 +64,7 @@ describe('npm start (the playground)', function () {
         .then(() => openTerminalFromTheExplorer(page))
         .then(() => konletLogsAndContainers(page))
         .then(() => stopTunnelFromTheView(page))
+        .then(() => buildPushDeployFromThePalette(page, workspace))
         .then(() => assertNoKeyMaterialInOutput(runPrefix))
         .catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
@@ -255,4 +259,51 @@ async function stopTunnelFromTheView(page: Page): Promise<void> {
   await row.waitFor({ state: 'detached', timeout: 20_000 });
   await page.locator('.statusbar-item', { hasText: /\d tunnels?/ }).waitFor({ state: 'detached', timeout: 20_000 });
   await assert.rejects(fetch(`http://127.0.0.1:${localPort}/`));
+}
+
+/**
+ * The deploy journey from the palette, on the workspace's cosvm.yaml: build examples/app FROM scratch, push it to
+ * the playground's registry, pin the digest into hello.cosvm.yaml, create web-3 with cloud-init and see it run that
+ * digest; then change the app and deploy again (web-3 is updated and reset).
+ */
+async function buildPushDeployFromThePalette(page: Page, workspace: string): Promise<void> {
+  const declarationFile = path.join(workspace, 'hello.cosvm.yaml');
+  const deployed = page.locator('.notifications-toasts .notification-toast', { hasText: 'Deployed to web-3' });
+  const deployOnce = async (previous: string | undefined): Promise<string> => {
+    await runPaletteCommand(page, 'COS: Build, Push and Deploy');
+    // web-3 is new and publishes no host keys: the check over SSH asks once.
+    const trust = page.getByRole('button', { name: 'Trust and Connect' });
+    let digest: string | undefined;
+    await waitFor(
+      'the deploy to report web-3 running the pushed digest',
+      async () => {
+        if (await trust.isVisible().catch(() => false)) await trust.click();
+        digest = /hello@(sha256:[0-9a-f]{64})/.exec(readFileSync(declarationFile, 'utf8'))?.[1];
+        const texts = await deployed.allTextContents();
+        return digest !== undefined && digest !== previous && texts.some((text) => text.includes(`runs 127.0.0.1:5000/cosvm/hello@${digest ?? ''}`));
+      },
+      240_000,
+      () => readFileSync(declarationFile, 'utf8'),
+    );
+    return digest ?? '';
+  };
+
+  const first = await deployOnce(undefined);
+  // The comment lines of the declaration are still there: the digest went in as a minimal edit.
+  assert.match(readFileSync(declarationFile, 'utf8'), /^# A container declaration/);
+  assert.equal(await (await fetch('http://127.0.0.1:8083/')).text(), '<h1>Hello from a COS container</h1>\n');
+  // "Show" opens the view container (a click on its tab would close the side bar when it is already open).
+  await runPaletteCommand(page, 'View: Show COS');
+  await treeRow(page, 'web-3').waitFor({ timeout: 60_000 });
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await screenshot(page, `deploy-${theme}`);
+  }
+
+  writeFileSync(path.join(workspace, 'app', 'www', 'index.html'), '<h1>Hello again, from a new digest</h1>\n');
+  const second = await deployOnce(first);
+  assert.notEqual(second, first);
+  await waitFor('web-3 to serve the new app', async () => (await (await fetch('http://127.0.0.1:8083/').catch(() => undefined))?.text()) === '<h1>Hello again, from a new digest</h1>\n', 60_000);
+  await screenshot(page, 'deploy-redeployed-dark');
+  await setTheme(page, 'light');
 }

@@ -1,16 +1,18 @@
 /**
- * The playground: the extension installed in a real VS Code (code-server) on the sample workspace in
- * examples/, against an emulated Compute project (test/emulator) with running COS instances, a template
- * and a MIG. Prints one line with its URL and runs until Ctrl-C, then stops everything it started.
- * Options: --port N (default: a free port).
+ * The playground: the extension installed in a real VS Code (code-server) on a copy of the sample workspace
+ * in examples/ (kept in .run/playground-workspace, or COSVM_PLAYGROUND_WORKSPACE), against an emulated
+ * Compute project (test/emulator) with running COS instances, a template and a MIG, our own dockerd and a
+ * registry on 127.0.0.1:5000 that the workspace's cosvm.yaml pushes to. Prints one line with its URL and
+ * runs until Ctrl-C, then stops everything it started. Options: --port N (default: a free port).
  */
+import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createCosHost } from '../emulator/cosHost';
 import { startEmulator } from '../emulator/server';
 import { startCodeServer } from '../support/codeServer';
 import { playgroundProject, sampleImage, seedPlaygroundProject } from '../support/playgroundProject';
 import { buildSampleApp } from '../support/sampleApp';
-import { startDocker } from '../support/services';
+import { startDocker, startRegistry } from '../support/services';
 import { repoRoot } from '../support/paths';
 import { ProcessGroup } from '../support/processes';
 import { installExtension } from '../support/workbench';
@@ -35,10 +37,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   try {
-    const workspace = path.join(repoRoot, 'examples');
+    // A copy, so building, pinning digests and editing in the playground never touch the repository.
+    const workspace = process.env['COSVM_PLAYGROUND_WORKSPACE'] ?? path.join(repoRoot, '.run', 'playground-workspace');
+    if (!existsSync(workspace)) cpSync(path.join(repoRoot, 'examples'), workspace, { recursive: true });
+    // The sample app's whole userland is Debian's static busybox (FROM scratch: nothing to pull).
+    copyFileSync('/bin/busybox', path.join(workspace, 'app', 'busybox'));
     // The emulated Compute project the extension opens on. Its VMs are small COS hosts: real sshd on
     // their natIP, a real journal, and their containers on our own dockerd (test/emulator/cosHost).
     const docker = await startDocker(group);
+    const registry = await startRegistry(group, { port: 5000 });
+    // The user's Docker config, as `docker login 127.0.0.1:5000` would write it.
+    const dockerConfig = path.join(group.runDir, 'docker-config');
+    mkdirSync(dockerConfig, { recursive: true });
+    writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.address]: { auth: Buffer.from(`${registry.username}:${registry.password}`).toString('base64') } } }, null, 2), { mode: 0o600 });
     await buildSampleApp(docker.host, sampleImage);
     const emulator = await startEmulator({ host: createCosHost({ group, dockerHost: docker.host }) });
     closeEmulator = () => emulator.close();
@@ -48,6 +59,7 @@ async function main(): Promise<void> {
       name: 'playground',
       folder: workspace,
       settings: { 'cosvm.projects': [playgroundProject], 'cosvm.computeEndpoint': emulator.url },
+      env: { DOCKER_HOST: docker.host, DOCKER_CONFIG: dockerConfig },
       ...(port ? { port } : {}),
     });
     installExtension(server);

@@ -17,7 +17,7 @@ export const playgroundZones = ['us-central1-a', 'europe-west1-b'];
 
 function declarationFor(name: string, port: number, image: string): string {
   const text = readFileSync(path.join(repoRoot, 'examples/hello.cosvm.yaml'), 'utf8');
-  return text.replace('name: hello', `name: ${name}`).replace('- "8080"', `- "${port}"`).replace(/image: .*/, `image: ${image}`);
+  return text.replace('name: hello', `name: ${name}`).replace(/- "\d+"/, `- "${port}"`).replace(/image: .*/, `image: ${image}`);
 }
 
 /** The MIG runs a worker, not a server: its three members share one host network here, so no ports. */

@@ -62,10 +62,11 @@ export interface RegistryService {
   password: string;
 }
 
-export async function startRegistry(group: ProcessGroup): Promise<RegistryService> {
+/** `port`: a fixed port (the playground's examples name 127.0.0.1:5000); default a free one. */
+export async function startRegistry(group: ProcessGroup, options: { port?: number } = {}): Promise<RegistryService> {
   const dir = path.join(group.runDir, 'registry');
   mkdirSync(path.join(dir, 'storage'), { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const username = 'cosvm';
   const password = randomBytes(12).toString('hex');
   writeFileSync(path.join(dir, 'htpasswd'), await run('htpasswd', ['-Bbn', username, password]));

@@ -34,7 +34,7 @@ export class InstanceNode implements ExplorerNode {
     if (instance.images[0]) parts.push(shortImage(instance.images[0]));
     if (instance.natIP) parts.push(instance.natIP);
     item.description = parts.join(' · ');
-    item.contextValue = `instance.${instance.status.toLowerCase()}${instance.declaration ? '.declared' : ''}`;
+    item.contextValue = `instance.${instance.status.toLowerCase()}${instance.declaration ? '.declared' : ''}${instance.deployMode === 'konlet' ? '.konlet' : ''}`;
     item.accessibilityInformation = { label: `${instance.name}, ${parts.join(', ')}` };
     return item;
   }
