@@ -11,6 +11,7 @@ import { parseDeclaration } from '../core/declaration/parse';
 import { CancelledError, CosvmError } from '../core/errors';
 import type { InstanceSummary } from '../core/gce/model';
 import type { Ctx } from '../ctx';
+import type { RenderPreviews } from '../declaration/RenderPreviews';
 import { InstanceNode } from '../explorer/nodes/InstanceNode';
 import { MigNode } from '../explorer/nodes/MigNode';
 import type { InstanceTarget as PickInstance } from '../explorer/targetInstance';
@@ -80,7 +81,7 @@ async function announce(outcome: DeployOutcome): Promise<void> {
   if (choice === followLogs) await vscode.commands.executeCommand('cosvm.instance.followLogs', outcome.instances[0]);
 }
 
-export function registerDeployCommands(ctx: Ctx, pipeline: DeployPipeline, pickInstance: PickInstance): void {
+export function registerDeployCommands(ctx: Ctx, pipeline: DeployPipeline, pickInstance: PickInstance, previews: RenderPreviews): void {
   let lastBuild: string | undefined;
   const needsBuild = (loaded: LoadedProfile) => {
     if (!loaded.profile.build) throw new CosvmError('config/invalid', vscode.l10n.t('cosvm.yaml has no build section: add build.image (and context) to build and push.'));
@@ -214,9 +215,9 @@ export function registerDeployCommands(ctx: Ctx, pipeline: DeployPipeline, pickI
         const [raw] = await clients.instances.get({ project: instance.project, zone: instance.zone, instance: instance.name });
         const plan = planMigration((raw.metadata?.items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })), instance.name);
         if ((options as { confirmed?: unknown } | undefined)?.confirmed !== true) {
-          const before = await vscode.workspace.openTextDocument({ language: 'yaml', content: metadataPreview(plan.before) });
-          const after = await vscode.workspace.openTextDocument({ language: 'yaml', content: metadataPreview(plan.after) });
-          await vscode.commands.executeCommand('vscode.diff', before.uri, after.uri, vscode.l10n.t('{0}: metadata before ↔ after migration', instance.name));
+          const before = previews.show(instance.name, 'metadata-before', 'yaml', metadataPreview(plan.before));
+          const after = previews.show(instance.name, 'metadata-after', 'yaml', metadataPreview(plan.after));
+          await vscode.commands.executeCommand('vscode.diff', before, after, vscode.l10n.t('{0}: metadata before ↔ after migration', instance.name));
           const migrate = vscode.l10n.t('Migrate and Reset');
           const answer = await vscode.window.showWarningMessage(
             vscode.l10n.t('Migrate {0} from konlet to cloud-init?', instance.name),

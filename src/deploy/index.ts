@@ -1,4 +1,6 @@
+import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { RenderPreviews } from '../declaration/RenderPreviews';
 import type { Explorer } from '../explorer';
 import type { SshConnections } from '../ssh';
 import { registerDeployCommands } from './commands';
@@ -9,5 +11,8 @@ import { profileDiagnostics } from './ProfileDiagnostics';
 export function register(ctx: Ctx, connections: SshConnections, explorer: Explorer): void {
   const pipeline = ctx.own(new DeployPipeline(ctx, connections));
   ctx.own(profileDiagnostics());
-  registerDeployCommands(ctx, pipeline, explorer.targetInstance);
+  // The migration's before/after metadata: read-only documents, never "unsaved".
+  const previews = ctx.own(new RenderPreviews('cosvm-preview'));
+  ctx.own(vscode.workspace.registerTextDocumentContentProvider(previews.scheme, previews));
+  registerDeployCommands(ctx, pipeline, explorer.targetInstance, previews);
 }

@@ -65,6 +65,7 @@ describe('npm start (the playground)', function () {
         .then(() => konletLogsAndContainers(page))
         .then(() => stopTunnelFromTheView(page))
         .then(() => buildPushDeployFromThePalette(page, workspace))
+        .then(() => migrateLegacyFromTheExplorer(page))
         .then(() => assertNoKeyMaterialInOutput(runPrefix))
         .catch(async (error: unknown) => {
         await screenshot(page, 'failed-playground-tunnel');
@@ -306,4 +307,23 @@ async function buildPushDeployFromThePalette(page: Page, workspace: string): Pro
   await waitFor('web-3 to serve the new app', async () => (await (await fetch('http://127.0.0.1:8083/').catch(() => undefined))?.text()) === '<h1>Hello again, from a new digest</h1>\n', 60_000);
   await screenshot(page, 'deploy-redeployed-dark');
   await setTheme(page, 'light');
+}
+
+/** legacy-1 runs on konlet: its context menu migrates it to cloud-init after a before/after diff of its metadata. */
+async function migrateLegacyFromTheExplorer(page: Page): Promise<void> {
+  await treeRow(page, 'legacy-1').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Migrate to cloud-init…' }).hover();
+  await page.keyboard.press('Enter');
+  const migrate = page.getByRole('button', { name: 'Migrate and Reset' });
+  await migrate.waitFor({ timeout: 30_000 });
+  // The diff editor behind the dialog: konlet's key on the left, user-data and our copy on the right.
+  await page.locator('.monaco-diff-editor .view-line', { hasText: 'user-data' }).first().waitFor({ timeout: 20_000 });
+  await screenshot(page, 'migrate-preview-dark');
+  await migrate.click();
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'legacy-1 now runs its container with cloud-init' }).waitFor({ timeout: 120_000 });
+  await runPaletteCommand(page, 'View: Show COS');
+  await page.locator('.pane-body .monaco-list-row', { hasText: /legacy-1\s*running · cloud-init/ }).first().waitFor({ timeout: 60_000 });
+  // After the reset, cloud-init runs the same container: konlet's port answers again.
+  await waitFor('legacy-1 to serve again under cloud-init', async () => (await fetch('http://127.0.0.1:8082/').catch(() => undefined))?.ok === true, 90_000);
+  await screenshot(page, 'migrate-done-dark');
 }
