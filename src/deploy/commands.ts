@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands, type ActionContext } from '../common/action';
 import { withCancellation } from '../common/cancellation';
-import type { DeployOutcome } from '../core/deploy/deploy';
+import { currentDeclaration, rollbackChoices, type DeployOutcome } from '../core/deploy/deploy';
 import type { HistoryEntry } from '../core/deploy/history';
 import { metadataPreview, migrateToCloudInit, planMigration } from '../core/deploy/migrate';
 import { targetKey, type DeployTarget, type InstanceTarget as ProfileInstanceTarget } from '../core/deploy/profile';
@@ -167,9 +167,10 @@ export function registerDeployCommands(ctx: Ctx, pipeline: DeployPipeline, pickI
       run: async (action, node?: unknown, entryArg?: unknown) => {
         const loaded = await loadProfile().catch(() => undefined);
         const target = node instanceof InstanceNode ? instanceTargetOf(node.instance, loaded) : loaded ? await pickTarget(loaded, node) : instanceTargetOf(await pickInstance(node), undefined);
-        const entries = (await pipeline.history().list(targetKey(target))).slice(1);
+        const current = await currentDeclaration(await ctx.gce(), target, action.signal);
+        const entries = rollbackChoices(await pipeline.history().list(targetKey(target)), current);
         if (entries.length === 0) throw new CosvmError('input/invalid', vscode.l10n.t('{0} has no earlier deploy from this workspace to roll back to.', target.label));
-        // `{ index }` (0 = the deploy before the current one) lets tests and other commands skip the pick.
+        // `{ index }` (0 = the newest deploy other than what runs now) lets tests and other commands skip the pick.
         const index = typeof (entryArg as { index?: unknown } | undefined)?.index === 'number' ? (entryArg as { index: number }).index : undefined;
         const entry: HistoryEntry | undefined =
           index !== undefined

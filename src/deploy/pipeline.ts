@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { deployDeclaration, pinImage, type DeployOutcome } from '../core/deploy/deploy';
+import { changedSpan, deployDeclaration, pinImage, type DeployOutcome } from '../core/deploy/deploy';
 import { DeployHistory } from '../core/deploy/history';
 import type { DeployTarget } from '../core/deploy/profile';
 import type { DeployContext } from '../core/deploy/targets';
@@ -9,6 +9,7 @@ import { buildImage, pushImage } from '../core/docker/engine';
 import { parseImageRef } from '../core/docker/imageRef';
 import { verifyPushedDigest } from '../core/docker/registry';
 import { runCommand } from '../core/ssh/connection';
+import { CosvmError } from '../core/errors';
 import type { Ctx } from '../ctx';
 import type { SshConnections } from '../ssh';
 import { documentText, type LoadedProfile } from './profileFile';
@@ -90,13 +91,12 @@ export class DeployPipeline implements vscode.Disposable {
     const updated = pinImage(text, `${ref.registry}/${ref.repository}`, pushed.pinned);
     if (updated !== text) {
       // Only the changed span is replaced: the editor keeps its undo stack, cursor and folding.
-      let head = 0;
-      while (head < text.length && text[head] === updated[head]) head++;
-      let tail = 0;
-      while (tail < text.length - head && text[text.length - 1 - tail] === updated[updated.length - 1 - tail]) tail++;
+      const span = changedSpan(text, updated);
       const edit = new vscode.WorkspaceEdit();
-      edit.replace(loaded.declarationUri, new vscode.Range(document.positionAt(head), document.positionAt(text.length - tail)), updated.slice(head, updated.length - tail));
-      await vscode.workspace.applyEdit(edit);
+      edit.replace(loaded.declarationUri, new vscode.Range(document.positionAt(span.start), document.positionAt(span.end)), span.text);
+      if (!(await vscode.workspace.applyEdit(edit)) || document.getText() !== updated) {
+        throw new CosvmError('config/invalid', vscode.l10n.t('Could not write {0} into {1} (it changed meanwhile, or is read-only); nothing was deployed.', pushed.pinned, vscode.workspace.asRelativePath(loaded.declarationUri)));
+      }
       await document.save();
     }
     return document.getText();

@@ -121,10 +121,15 @@ export async function createProfile(ctx: Ctx): Promise<void> {
   if (problems.length > 0) throw new CosvmError('input/invalid', problems.map((p) => p.message).join(' '));
 
   const encoder = new TextEncoder();
-  if (declaration.create) {
+  const declarationUri = vscode.Uri.joinPath(folder.uri, declaration.value);
+  const declarationExists = await vscode.workspace.fs.stat(declarationUri).then(
+    () => true,
+    () => false,
+  );
+  if (declaration.create && !declarationExists) {
     const port = 8080;
     const starter = ['spec:', '  containers:', `    - name: ${name}`, `      image: ${image}`, '      env:', '        - name: PORT', `          value: "${port}"`, '  restartPolicy: Always', ''].join('\n');
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, declaration.value), encoder.encode(starter));
+    await vscode.workspace.fs.writeFile(declarationUri, encoder.encode(starter));
   }
   await vscode.workspace.fs.writeFile(profileUri, encoder.encode(text));
   ctx.log.info(`Created ${profileFileName}: ${kind} ${name} in ${project}/${where}, image ${image}`);

@@ -70,14 +70,18 @@ export class TunnelManager implements vscode.Disposable {
 
   private async transportKind(): Promise<'openssh' | 'builtin'> {
     const setting = this.ctx.config.tunnelTransport;
-    if (setting !== 'auto') return setting;
-    return (await openSshAvailable()) ? 'openssh' : 'builtin';
+    if (setting === 'builtin') return 'builtin';
+    if (await openSshAvailable()) return 'openssh';
+    if (setting === 'openssh') this.ctx.log.warn('cosvm.ssh.tunnelTransport is "openssh", but no OpenSSH client with connection multiplexing runs here (none on Windows): using the built-in one.');
+    return 'builtin';
   }
 
   private transport(instance: InstanceRef, via: 'openssh' | 'builtin'): { transport: TunnelTransport; state: () => SessionState } {
     if (via === 'openssh') {
-      const master = this.connections.openSshMaster(instance);
-      return { transport: openSshTransport((signal) => master.client(signal)), state: () => master.state };
+      // Looked up each time: "Disconnect SSH" disposes the instance's master session, and the next connection
+      // must get a new one (as the built-in transport gets a new ssh2 session).
+      const master = () => this.connections.openSshMaster(instance);
+      return { transport: openSshTransport((signal) => master().client(signal)), state: () => master().state };
     }
     return { transport: ssh2Transport((signal) => this.connections.client(instance, signal)), state: () => this.connections.state(instance) };
   }

@@ -3,11 +3,13 @@
  * checked on the VMs (verify.ts), the deploy recorded (history.ts). Also the edit that writes a pushed
  * digest into the declaration. Both the palette's Deploy and Rollback come through here.
  */
-import { DeployError } from '../errors';
+import { DeployError, isCosvmError } from '../errors';
 import { formatImageRef, parseImageRef } from '../docker/imageRef';
 import { applyTextEdits, formEditToTextEdits } from '../declaration/formEdits';
 import { parseDeclaration } from '../declaration/parse';
-import type { InstanceRef } from '../gce/model';
+import { normaliseGceError } from '../gce/errors';
+import { lastSegment, type InstanceRef } from '../gce/model';
+import { deployedDeclaration } from './metadata';
 import { imagesOf, type DeployHistory, type HistoryEntry } from './history';
 import { targetKey, type DeployTarget } from './profile';
 import { deployToInstance, deployToMig, type Applied, type DeployContext } from './targets';
@@ -47,37 +49,72 @@ export async function deployDeclaration(run: DeployRun, target: DeployTarget, de
     ({ instances, applied, template } = await deployToMig(run, target, declarationText));
   }
 
+  // The target runs the new declaration from here on: record it even if the check below fails or is cancelled,
+  // so history (and Roll Back) never lags behind what the VMs were given.
+  const record = (verified: boolean) =>
+    run.history?.record(targetKey(target), { time: (run.now ?? (() => new Date()))().toISOString(), images, declaration: declarationText, mode: target.mode, verified });
   let verification: Verification;
+  try {
+    verification = await verifyDeploy(run, target, instances, applied, images);
+  } catch (error) {
+    await record(false);
+    throw error;
+  }
+  const entry = await record(verification.ok);
+  return { target, applied, instances, ...(template ? { template } : {}), verification, entry, ...(sshSkipped ? { sshSkipped } : {}) };
+}
+
+async function verifyDeploy(run: DeployRun, target: DeployTarget, instances: InstanceRef[], applied: Applied, images: string[]): Promise<Verification> {
   const runOnInstance = run.runOnInstance;
-  if (applied === 'next-start') {
-    verification = { ok: false, detail: `${target.name} is stopped: it runs the new declaration when it starts.`, running: [] };
-  } else if (!runOnInstance) {
-    verification = { ok: false, detail: 'SSH is not available, so the running containers could not be checked.', running: [] };
-  } else if (instances.length === 0) {
-    verification = { ok: true, detail: `${target.name} has no VMs (size 0); its template runs ${images.join(', ')}.`, running: [] };
-  } else {
-    run.onProgress?.(`Checking that ${instances.map((i) => i.name).join(', ')} run${instances.length === 1 ? 's' : ''} the new image`);
-    const checks = await Promise.all(
-      instances.map((ref) =>
-        verifyImagesRunning(images, async (signal) => {
+  if (applied === 'next-start') return { ok: false, detail: `${target.name} is not running: it runs the new declaration when it starts.`, running: [] };
+  if (!runOnInstance) return { ok: false, detail: 'SSH is not available, so the running containers could not be checked.', running: [] };
+  if (instances.length === 0) return { ok: true, detail: `${target.name} has no VMs now; its template runs ${images.join(', ')}.`, running: [] };
+  run.onProgress?.(`Checking that ${instances.map((i) => i.name).join(', ')} run${instances.length === 1 ? 's' : ''} the new image`);
+  const checks = await Promise.all(
+    instances.map((ref) =>
+      verifyImagesRunning(
+        images,
+        async (signal) => {
           const result = await runOnInstance(ref, dockerPsCommand, signal);
           if (result.exitCode !== 0) throw new Error(`docker ps exited with ${result.exitCode ?? 'a signal'}: ${result.stderr.trim()}`);
           return parseDockerPs(result.stdout);
-        }, { where: ref.name, timeoutMs: run.verifyTimeoutMs, ...(run.signal ? { signal: run.signal } : {}) }),
+        },
+        { where: ref.name, timeoutMs: run.verifyTimeoutMs, ...(run.signal ? { signal: run.signal } : {}) },
       ),
-    );
-    const failed = checks.filter((check) => !check.ok);
-    verification = failed.length === 0 ? { ok: true, detail: checks.map((c) => c.detail).join(' '), running: checks.flatMap((c) => c.running) } : { ok: false, detail: failed.map((c) => c.detail).join(' '), running: checks.flatMap((c) => c.running) };
-  }
+    ),
+  );
+  const failed = checks.filter((check) => !check.ok);
+  return { ok: failed.length === 0, detail: (failed.length === 0 ? checks : failed).map((c) => c.detail).join(' '), running: checks.flatMap((c) => c.running) };
+}
 
-  const entry = await run.history?.record(targetKey(target), {
-    time: (run.now ?? (() => new Date()))().toISOString(),
-    images,
-    declaration: declarationText,
-    mode: target.mode,
-    verified: verification.ok,
-  });
-  return { target, applied, instances, ...(template ? { template } : {}), verification, entry, ...(sshSkipped ? { sshSkipped } : {}) };
+/** The declaration a target runs now, read from its metadata (an instance's, or its MIG template's). */
+export async function currentDeclaration(clients: DeployContext['clients'], target: DeployTarget, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    if (target.kind === 'instance') {
+      const [instance] = await clients.instances.get({ project: target.project, zone: target.zone, instance: target.name });
+      return deployedDeclaration((instance.metadata?.items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })));
+    }
+    const place = lastSegment(target.location);
+    const where = target.location.startsWith('regions/') ? { project: target.project, region: place } : { project: target.project, zone: place };
+    const managers = target.location.startsWith('regions/') ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
+    const [mig] = (await (managers.get as (request: object) => Promise<unknown>)({ ...where, instanceGroupManager: target.name })) as [{ instanceTemplate?: string | null }];
+    const [template] = await clients.instanceTemplates.get({ project: target.project, instanceTemplate: lastSegment(mig.instanceTemplate) });
+    return deployedDeclaration((template.properties?.metadata?.items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })));
+  } catch (error) {
+    const normalised = normaliseGceError(error, `Reading ${target.name}`, signal);
+    if (isCosvmError(normalised) && normalised.code === 'gce/not-found') return undefined;
+    throw normalised;
+  }
+}
+
+/**
+ * What a rollback can go back to: earlier deploys (newest first, one per declaration) other than what the
+ * target runs now. Read from the target, not from the newest entry: a deploy that failed half-way, or one
+ * made from another workspace, may be what runs.
+ */
+export function rollbackChoices(entries: readonly HistoryEntry[], current: string | undefined): HistoryEntry[] {
+  const seen = new Set<string>(current === undefined ? [] : [current]);
+  return entries.filter((entry) => !seen.has(entry.declaration) && seen.add(entry.declaration));
 }
 
 /**
@@ -97,4 +134,16 @@ export function pinImage(declarationText: string, repository: string, pinned: st
   let text = declarationText;
   for (const index of matching) text = applyTextEdits(text, formEditToTextEdits(text, { kind: 'set', path: ['spec', 'containers', index, 'image'], value: pinned }));
   return text;
+}
+
+/**
+ * The one replacement that turns `before` into `after`: the span between their common prefix and common suffix
+ * (which must not overlap in the shorter text). An editor applying it keeps undo, cursor and folding.
+ */
+export function changedSpan(before: string, after: string): { start: number; end: number; text: string } {
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < Math.min(before.length, after.length) - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  return { start: head, end: before.length - tail, text: after.slice(head, after.length - tail) };
 }

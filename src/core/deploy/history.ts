@@ -67,7 +67,13 @@ export class DeployHistory {
     }
     try {
       const parsed = JSON.parse(text) as unknown;
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, HistoryEntry[]>) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a map of targets');
+      // Entries of another shape (an older or hand-edited file) are dropped, not trusted.
+      const valid = (entry: unknown): entry is HistoryEntry => {
+        const e = entry as Partial<HistoryEntry> | null;
+        return typeof e?.time === 'string' && typeof e.declaration === 'string' && Array.isArray(e.images) && typeof e.mode === 'string';
+      };
+      return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([key, entries]) => [key, Array.isArray(entries) ? entries.filter(valid) : []]));
     } catch {
       // A damaged file is kept aside rather than overwritten with nothing.
       await rename(this.file, `${this.file}.damaged-${Date.now()}`).catch(() => undefined);

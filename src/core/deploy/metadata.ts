@@ -5,15 +5,12 @@
  */
 import { DeployError } from '../errors';
 import { parseDeclaration } from '../declaration/parse';
-import { renderCloudInit } from '../declaration/render/cloudInit';
+import { cloudInitMarker, renderCloudInit } from '../declaration/render/cloudInit';
 import { renderKonlet } from '../declaration/render/konlet';
-import { renderStartupScript } from '../declaration/render/startupScript';
+import { renderStartupScript, startupScriptMarker } from '../declaration/render/startupScript';
 import { cosvmDeclarationKey, konletKey } from '../gce/deployInfo';
 import { mergeMetadata, type MetadataEntry } from '../gce/instanceMetadata';
 import type { DeployMode } from './profile';
-
-/** The first line of our startup-script rendering: how we know a `startup-script` is ours. */
-const startupScriptMarker = '# Written by cosvm from a container declaration';
 
 /** The metadata entries that make a VM run `declarationText` in `mode`. */
 export function renderedMetadata(declarationText: string, mode: DeployMode): MetadataEntry[] {
@@ -39,13 +36,6 @@ export function renderedMetadata(declarationText: string, mode: DeployMode): Met
   }
 }
 
-/** The keys each mode owns; a deploy in one mode removes the others' (only when we wrote them). */
-const ownedKeys: Record<DeployMode, readonly string[]> = {
-  'cloud-init': ['user-data', cosvmDeclarationKey],
-  'startup-script': ['startup-script', cosvmDeclarationKey],
-  konlet: [konletKey, 'google-logging-enabled'],
-};
-
 /**
  * The new metadata of an existing instance after a deploy of `declarationText` in `mode`. Refuses to
  * overwrite a `user-data` or `startup-script` cosvm did not write, and to switch a konlet VM to another mode
@@ -53,24 +43,28 @@ const ownedKeys: Record<DeployMode, readonly string[]> = {
  */
 export function planDeployMetadata(items: readonly MetadataEntry[], declarationText: string, mode: DeployMode, instance: string): MetadataEntry[] {
   const value = (key: string) => items.find((item) => item.key === key)?.value;
-  const ours = value(cosvmDeclarationKey) !== undefined;
+  // Ours only when our rendering's marker is in it: a user's own cloud-config or script is never replaced or removed.
+  const userData = value('user-data');
+  const startupScript = value('startup-script');
+  const ourUserData = userData?.includes(cloudInitMarker) === true;
+  const ourStartupScript = startupScript?.includes(startupScriptMarker) === true;
   if (mode !== 'konlet' && value(konletKey) !== undefined) {
     throw new DeployError('deploy/conflict', `${instance} runs its container with konlet (gce-container-declaration). Run "COS: Migrate to cloud-init" first, or deploy with mode: konlet.`);
   }
-  if (mode === 'cloud-init' && value('user-data') !== undefined && !ours) {
+  if (mode === 'cloud-init' && userData !== undefined && !ourUserData) {
     throw new DeployError('deploy/conflict', `${instance} already has its own user-data, which a cloud-init deploy would replace. Remove it, or deploy with mode: startup-script.`);
   }
-  const startupScript = value('startup-script');
-  if (mode === 'startup-script' && startupScript !== undefined && !startupScript.includes(startupScriptMarker)) {
+  if (mode === 'startup-script' && startupScript !== undefined && !ourStartupScript) {
     throw new DeployError('deploy/conflict', `${instance} already has its own startup-script, which a startup-script deploy would replace. Remove it, or deploy with mode: cloud-init.`);
   }
   const set = renderedMetadata(declarationText, mode);
-  // Keys of another mode that we wrote earlier go, so the VM does not run the containers twice.
-  const stale = (Object.keys(ownedKeys) as DeployMode[])
-    .filter((other) => other !== mode)
-    .flatMap((other) => ownedKeys[other])
-    .filter((key) => !set.some((entry) => entry.key === key))
-    .filter((key) => (key === 'startup-script' ? startupScript?.includes(startupScriptMarker) === true : key === 'user-data' ? ours && value(key)?.startsWith('#cloud-config') === true : key !== konletKey && key !== 'google-logging-enabled'));
+  // What another mode of ours wrote goes, so the VM does not run the containers twice; konlet's keys go only
+  // through Migrate (which shows its plan), and `cosvm-declaration` is rewritten or dropped with our rendering.
+  const stale = [
+    ...(mode !== 'cloud-init' && ourUserData ? ['user-data'] : []),
+    ...(mode !== 'startup-script' && ourStartupScript ? ['startup-script'] : []),
+    ...(mode === 'konlet' ? [cosvmDeclarationKey] : []),
+  ];
   return mergeMetadata(items, set, stale);
 }
 

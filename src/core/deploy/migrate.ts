@@ -1,6 +1,6 @@
 /**
  * konlet → cloud-init in one step (DESIGN §2): the declaration in `gce-container-declaration` becomes our
- * cloud-init `user-data` (plus our copy of the declaration), konlet's keys go, everything else stays byte for
+ * cloud-init `user-data` (plus our copy of the declaration), konlet's own keys go, everything else stays byte for
  * byte. The plan is computed first so the user sees the change before it is made; applying it re-checks the
  * instance on its fingerprint and resets it, because cloud-init runs at boot.
  */
@@ -33,7 +33,8 @@ export function planMigration(items: readonly MetadataEntry[], instance: string)
   }
   // gcloud's comment header is for konlet readers; our copy keeps the declaration itself.
   const declaration = konlet.replace(/^(#[^\n]*\n|\n)*/, '');
-  const after = mergeMetadata(items, renderedMetadata(declaration, 'cloud-init'), [konletKey, 'google-logging-enabled', 'gce-container-runner-version-override']);
+  // google-logging-enabled stays: on COS it turns on the VM's logging agent, not just konlet's.
+  const after = mergeMetadata(items, renderedMetadata(declaration, 'cloud-init'), [konletKey, 'gce-container-runner-version-override']);
   return { before: [...items], after, declaration };
 }
 

@@ -12,7 +12,9 @@
 import { abortableSleep } from '../abortableSleep';
 import { DeployError, isCosvmError, throwIfAborted } from '../errors';
 import { parseDeclaration } from '../declaration/parse';
+import { containerName } from '../declaration/render/dockerRun';
 import { renderStartupScript } from '../declaration/render/startupScript';
+import { unitName } from '../declaration/render/systemdUnit';
 import type { ComputeClients } from '../gce/computeClients';
 import { normaliseGceError } from '../gce/errors';
 import { updateInstanceMetadata, type MetadataEntry } from '../gce/instanceMetadata';
@@ -114,16 +116,33 @@ export async function deployToInstance(context: DeployContext, target: InstanceT
 
   progress(`Updating the metadata of ${target.name}`);
   const update = await updateInstanceMetadata(clients, ref, `Updating the metadata of ${target.name}`, (items) => planDeployMetadata(items, declarationText, target.mode, target.name), signal);
-  if (update.status === 'TERMINATED' || update.status === 'STOPPED') return { instances: [ref], applied: 'next-start' };
+  // Stopped, stopping or suspended: nothing runs to update; the new metadata applies when it starts.
+  if (update.status !== 'RUNNING') return { instances: [ref], applied: 'next-start' };
   return { instances: [ref], ...(await applyOnInstance(context, ref, declarationText, target.mode)) };
 }
 
-/** The shell command that applies a declaration in place: konlet's unit restarted, or our units re-written and restarted. */
+/** The in-place command's exit code when the SSH user may not use sudo: then only a reset can apply the change. */
+export const noSudoExit = 97;
+
+/**
+ * The shell command that applies a declaration in place: konlet's unit restarted, or our startup-script
+ * rendering run as root (units re-written and restarted), after stopping `cosvm-*` units the declaration no
+ * longer has. The script travels base64-encoded, so nothing in the declaration can end a heredoc or a quote.
+ */
 export function inPlaceCommand(declarationText: string, mode: InstanceTarget['mode']): string {
-  if (mode === 'konlet') return 'sudo systemctl restart konlet-startup';
-  const script = renderStartupScript(parseDeclaration(declarationText).declaration.spec ?? {});
-  // A quoted heredoc: the script reaches bash byte for byte.
-  return `sudo bash -s <<'COSVM_DEPLOY'\n${script}COSVM_DEPLOY\n`;
+  const sudoCheck = `sudo -n true 2>/dev/null || exit ${noSudoExit}`;
+  if (mode === 'konlet') return `${sudoCheck}; sudo -n systemctl restart konlet-startup`;
+  const spec = parseDeclaration(declarationText).declaration.spec ?? {};
+  const keep = (spec.containers ?? []).map((container, index) => unitName(containerName(container, index)));
+  const staleUnits = [
+    `keep=' ${keep.join(' ')} '`,
+    "for unit in $(systemctl list-units --all --plain --no-legend 'cosvm-*.service' | awk '{print $1}'); do",
+    '  case "$keep" in *" $unit "*) ;; *) systemctl stop "$unit"; rm -f "/etc/systemd/system/$unit" ;; esac',
+    'done',
+    '',
+  ].join('\n');
+  const script = Buffer.from(`${staleUnits}${renderStartupScript(spec)}`).toString('base64');
+  return `${sudoCheck}; echo ${script} | base64 -d | sudo -n bash -s`;
 }
 
 async function applyOnInstance(context: DeployContext, ref: InstanceRef, declarationText: string, mode: InstanceTarget['mode']): Promise<{ applied: Applied; sshSkipped?: string }> {
@@ -131,14 +150,20 @@ async function applyOnInstance(context: DeployContext, ref: InstanceRef, declara
   let sshSkipped: string | undefined;
   if (context.runOnInstance) {
     progress(mode === 'konlet' ? `Restarting konlet-startup on ${ref.name}` : `Restarting the containers on ${ref.name} over SSH`);
+    let result: RemoteResult | undefined;
     try {
-      const result = await context.runOnInstance(ref, inPlaceCommand(declarationText, mode), context.signal);
-      if (result.exitCode === 0) return { applied: 'ssh' };
-      sshSkipped = `the update over SSH exited with ${result.exitCode ?? 'a signal'}: ${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' ')}`;
+      result = await context.runOnInstance(ref, inPlaceCommand(declarationText, mode), context.signal);
     } catch (error) {
       throwIfAborted(context.signal, 'The deploy');
       sshSkipped = error instanceof Error ? error.message : String(error);
     }
+    if (result?.exitCode === 0) return { applied: 'ssh' };
+    if (result && result.exitCode !== noSudoExit) {
+      // It ran and failed: a reset would fail the same way at boot, so say what went wrong instead.
+      const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
+      throw new DeployError('deploy/failed', `The update on ${ref.name} failed (exit ${result.exitCode ?? 'by a signal'}): ${said || 'no output'}. Its metadata holds the new declaration, which it runs at its next boot.`);
+    }
+    if (result) sshSkipped = `the SSH user may not use sudo on ${ref.name}`;
   } else sshSkipped = 'SSH is not available';
   if (mode === 'konlet') {
     progress(`Stopping and starting ${ref.name} (as gcloud update-container does)`);
@@ -218,41 +243,52 @@ export async function deployToMig(context: DeployContext, target: MigTarget, dec
     throw normaliseGceError(error, migWhat, signal);
   }
   await waitForOperation(clients, target.project, operationOf(answer), migWhat, signal);
-  const instances = await waitForMigVersion(context, target, where, templateUrl);
+  const instances = await waitForMigVersion(context, target, where);
   return { template, applied: exists ? 'rolling-update' : 'created', instances };
 }
 
 interface RawManagedInstance {
   instance?: string | null;
   instanceStatus?: string | null;
-  currentAction?: string | null;
-  version?: { instanceTemplate?: string | null } | null;
 }
 
-/** Waits until every member runs the new template and the group is stable; returns the members. */
-async function waitForMigVersion(context: DeployContext, target: MigTarget, where: object, templateUrl: string): Promise<InstanceRef[]> {
+interface RawMig {
+  targetSize?: number | null;
+  status?: { isStable?: boolean | null; versionTarget?: { isReached?: boolean | null } | null } | null;
+}
+
+/**
+ * Waits until the group says it is stable and on its target version (so resizes and autoscalers count, not the
+ * profile's size); returns its running members.
+ */
+async function waitForMigVersion(context: DeployContext, target: MigTarget, where: object): Promise<InstanceRef[]> {
   const { clients, signal } = context;
-  const regional = target.location.startsWith('regions/');
-  const managers = regional ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
+  const managers = target.location.startsWith('regions/') ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
+  const request = { ...where, instanceGroupManager: target.name };
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     throwIfAborted(signal, 'The rolling update');
-    let members: RawManagedInstance[];
+    let mig: RawMig;
     try {
-      const [list] = (await (managers.listManagedInstances as (request: object) => Promise<unknown>)({ ...where, instanceGroupManager: target.name })) as [RawManagedInstance[]];
-      members = list ?? [];
+      [mig] = (await (managers.get as (request: object) => Promise<unknown>)(request)) as [RawMig];
     } catch (error) {
-      throw normaliseGceError(error, `Listing the members of ${target.name}`, signal);
+      throw normaliseGceError(error, `Reading ${target.name}`, signal);
     }
-    const done = members.filter((m) => m.version?.instanceTemplate?.endsWith(templateUrl) && m.instanceStatus === 'RUNNING' && (m.currentAction ?? 'NONE') === 'NONE');
-    context.onProgress?.(`${target.name}: ${done.length} of ${target.size} VMs on the new template`);
-    if (done.length === members.length && members.length >= target.size) {
-      return members.map((m) => {
-        const url = m.instance ?? '';
-        const zone = /\/zones\/([^/]+)\//.exec(url)?.[1] ?? '';
-        return { project: target.project, zone, name: lastSegment(url) };
-      });
+    if (mig.status?.isStable && mig.status.versionTarget?.isReached) {
+      let members: RawManagedInstance[];
+      try {
+        [members] = (await (managers.listManagedInstances as (request: object) => Promise<unknown>)(request)) as [RawManagedInstance[]];
+      } catch (error) {
+        throw normaliseGceError(error, `Listing the members of ${target.name}`, signal);
+      }
+      return (members ?? [])
+        .filter((m) => m.instanceStatus === 'RUNNING')
+        .map((m) => {
+          const url = m.instance ?? '';
+          return { project: target.project, zone: /\/zones\/([^/]+)\//.exec(url)?.[1] ?? '', name: lastSegment(url) };
+        });
     }
+    context.onProgress?.(`${target.name}: rolling out to ${mig.targetSize ?? '?'} VMs`);
     if (Date.now() > deadline) throw new DeployError('deploy/failed', `${target.name} did not finish its rolling update within 15 minutes; see its members in the explorer.`);
     await abortableSleep(2_000, signal);
   }

@@ -36,6 +36,15 @@ function commonArgs(controlPath: string): string[] {
   return ['-F', '/dev/null', '-S', controlPath, '-o', 'BatchMode=yes'];
 }
 
+/**
+ * A path as the value of `-o Key=value`: ssh splits option values at whitespace unless double-quoted (a macOS
+ * storage path has "Application Support" in it). A path with a double quote cannot be written at all.
+ */
+function quotedPath(file: string): string {
+  if (file.includes('"')) throw new SshError('ssh/connect-failed', `OpenSSH cannot use the path ${file}: it contains a double quote.`);
+  return `"${file}"`;
+}
+
 export function masterArgs(target: OpenSshTarget, controlPath: string): string[] {
   return [
     ...commonArgs(controlPath),
@@ -44,7 +53,7 @@ export function masterArgs(target: OpenSshTarget, controlPath: string): string[]
     '-o', 'ControlPersist=no',
     '-o', 'IdentitiesOnly=yes',
     '-i', target.privateKeyPath,
-    '-o', `UserKnownHostsFile=${target.knownHostsFile}`,
+    '-o', `UserKnownHostsFile=${quotedPath(target.knownHostsFile)}`,
     '-o', 'GlobalKnownHostsFile=/dev/null',
     '-o', `HostKeyAlias=${target.hostKeyAlias}`,
     '-o', 'StrictHostKeyChecking=yes',

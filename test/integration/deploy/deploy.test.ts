@@ -124,7 +124,7 @@ describe('deploy by digest (emulator with COS hosts, real dockerd, registry and 
     const first = await deployDeclaration(context(), target, declaration(v1, 18092));
     assert.ok(first.verification.ok, first.verification.detail);
     assert.equal(first.applied, 'reset', `the emulated host refuses sudo, so the VM is reset (${first.sshSkipped ?? ''})`);
-    assert.match(first.sshSkipped ?? '', /sudo: not permitted/);
+    assert.match(first.sshSkipped ?? '', /may not use sudo on deploy-existing/);
     assert.equal(await page(18092, vm.natIP), 'version-one');
 
     // Another writer changes the metadata between our read and our write: our setMetadata meets a 412.
@@ -175,12 +175,12 @@ describe('deploy by digest (emulator with COS hosts, real dockerd, registry and 
     const vm = await createVm(cloud, 'deploy-migrate', { [konletKey]: `# DISCLAIMER:\n# old header\n\n${declaration(v1, 18095).replace('# the web app\n', '')}`, 'google-logging-enabled': 'true', custom: 'keep me' });
     const [instance] = await cloud.clients.instances.get({ project: vm.ref.project, zone: vm.ref.zone, instance: vm.ref.name });
     const plan = planMigration((instance.metadata?.items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })), 'deploy-migrate');
-    assert.deepEqual(plan.after.map((i) => i.key), ['custom', 'user-data', 'cosvm-declaration']);
+    assert.deepEqual(plan.after.map((i) => i.key), ['google-logging-enabled', 'custom', 'user-data', 'cosvm-declaration']);
     await migrateToCloudInit(cloud.clients, vm.ref);
     const items = await metadataOf(cloud, vm.ref);
     assert.equal(items.get('custom'), 'keep me');
     assert.equal(items.has(konletKey), false);
-    assert.equal(items.has('google-logging-enabled'), false);
+    assert.equal(items.get('google-logging-enabled'), 'true');
     assert.match(items.get('user-data') ?? '', /cosvm-web\.service/);
     const check = await verifyImagesRunning([v1], async () => parseDockerPs((await run!(vm.ref, dockerPsCommand)).stdout), { where: vm.ref.name, timeoutMs: 60_000, intervalMs: 500 });
     assert.ok(check.ok, check.detail);

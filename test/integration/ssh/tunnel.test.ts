@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { isCosvmError } from '../../../src/core/errors';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { connectSsh, type SshTarget } from '../../../src/core/ssh/connection';
@@ -261,6 +261,16 @@ describe('OpenSSH master: trust and refusals (real sshd)', function () {
     master.end();
     await closed;
     assert.equal(await master.isAlive(), false);
+  });
+
+  it('reads a known_hosts file whose path has spaces (macOS: "Application Support")', async () => {
+    const dir = path.join(group.runDir, 'Application Support', 'cosvm');
+    mkdirSync(dir, { recursive: true });
+    const knownHostsFile = path.join(dir, 'known_hosts');
+    writeFileSync(knownHostsFile, `compute.7 ${sshd.hostPublicKey}\n`);
+    const master = await OpenSshMaster.start(target({ knownHostsFile }), { controlPath: controlPath() });
+    assert.equal(await master.isAlive(), true);
+    master.end();
   });
 
   it('refuses a VM whose host key is not the one we trust, naming the key it presented', async () => {

@@ -7,6 +7,9 @@ import { stringify } from 'yaml';
 import type { DeclarationSpec } from '../model';
 import { hostPreparation, renderUnit } from './systemdUnit';
 
+/** The comment that says a `user-data` is ours (a deploy replaces only user-data carrying it). */
+export const cloudInitMarker = '# Written by cosvm from a container declaration.';
+
 export function renderCloudInit(spec: DeclarationSpec): string {
   const units = (spec.containers ?? []).map((_container, index) => renderUnit(spec, index));
   const config = {
@@ -14,5 +17,5 @@ export function renderCloudInit(spec: DeclarationSpec): string {
     bootcmd: hostPreparation(spec),
     runcmd: ['systemctl daemon-reload', ...units.map((unit) => `systemctl start ${unit.name}`)],
   };
-  return `#cloud-config\n${stringify(config, { lineWidth: 0, blockQuote: 'literal' })}`;
+  return `#cloud-config\n${cloudInitMarker}\n${stringify(config, { lineWidth: 0, blockQuote: 'literal' })}`;
 }
