@@ -27,7 +27,7 @@ describe('deploy profile (cosvm.yaml)', () => {
     assert.equal(profile?.declaration, 'web.cosvm.yaml');
     assert.deepEqual(profile?.targets[0], { kind: 'instance', label: 'web-1', project: 'my-project', zone: 'us-central1-a', name: 'web-1', machineType: 'e2-small', mode: 'cloud-init' });
     assert.deepEqual(profile?.targets[1], { kind: 'mig', label: 'prod', project: 'my-project', location: 'regions/europe-west1', name: 'web', templatePrefix: 'web', size: 3, machineType: 'e2-small', mode: 'cloud-init' });
-    assert.equal(targetKey(profile!.targets[1]!), 'mig:my-project/regions/europe-west1/web');
+    assert.equal(targetKey(profile.targets[1]), 'mig:my-project/regions/europe-west1/web');
   });
 
   it('points each problem at its line, with the next step in the message', () => {
