@@ -62,7 +62,13 @@ export class DeployPipeline implements vscode.Disposable {
       ...(build.target ? { target: build.target } : {}),
       ...(build.platform ? { platform: build.platform } : {}),
       signal,
-      onOutput: (text) => this.output.append(this.ctx.redactor.redact(text)),
+      onOutput: (text) => {
+        const shown = this.ctx.redactor.redact(text);
+        this.output.append(shown);
+        // The notification follows the build step by step (`Step 3/7 : COPY . /app`).
+        const step = /^Step \d+\/\d+ : .*/m.exec(shown)?.[0];
+        if (step) report(step.length > 80 ? `${step.slice(0, 79)}…` : step);
+      },
     });
     this.output.appendLine(vscode.l10n.t('Built {0}', reference));
     return reference;
