@@ -3,10 +3,9 @@
  * DockerError, so nothing above guesses at dockerode's error shapes (STYLE §5.7).
  */
 import type Dockerode from 'dockerode';
-import { readdir } from 'node:fs/promises';
-import * as path from 'node:path';
 import { CancelledError, DockerError, throwIfAborted } from '../errors';
 import { loadDockerode } from '../lazyPackages';
+import { listBuildContext, packBuildContext } from './context';
 import { formatImageRef, parseImageRef } from './imageRef';
 import {
   builtImageId,
@@ -39,9 +38,18 @@ export interface RegistryAuth {
 
 export interface BuildOptions {
   contextDir: string;
+  /** The Dockerfile, relative to `contextDir`; default `Dockerfile` (or `dockerfile`), as the Docker CLI finds it. */
   dockerfile?: string;
   /** `name:tag` given to the built image. */
   tag: string;
+  /** `--build-arg NAME=value`. */
+  buildArgs?: Readonly<Record<string, string>>;
+  /** `--target`: the stage of a multi-stage Dockerfile to build. */
+  target?: string;
+  /** `--platform`, e.g. `linux/amd64`. */
+  platform?: string;
+  /** `--no-cache`. */
+  noCache?: boolean;
   signal?: AbortSignal;
   /** Each line of build output, as the Docker CLI would print it. */
   onOutput?: (text: string) => void;
@@ -51,43 +59,70 @@ export interface BuildResult {
   imageId: string;
 }
 
-/** Lists the files of a build context, relative and with forward slashes, as dockerode's `src` wants. */
-async function listContext(dir: string, prefix = ''): Promise<string[]> {
-  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries) {
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await listContext(dir, relative)));
-    else files.push(relative);
+/** Go's units.HumanSize, which the CLI uses for "Sending build context": decimal units, 4 significant digits. */
+function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
   }
-  return files;
+  return `${Number(value.toPrecision(4))}${units[unit] ?? 'B'}`;
 }
 
+/**
+ * Builds with the Engine's classic builder (`POST /build`, what `DOCKER_BUILDKIT=0 docker build` uses), sending the
+ * same context as the Docker CLI (context.ts: .dockerignore rules, tar layout).
+ */
 export async function buildImage(docker: Dockerode, options: BuildOptions): Promise<BuildResult> {
-  throwIfAborted(options.signal, 'The build');
-  const src = await listContext(options.contextDir);
-  let stream: NodeJS.ReadableStream;
+  const { signal, onOutput } = options;
+  throwIfAborted(signal, 'The build');
+  const context = await listBuildContext(options.contextDir, { ...(options.dockerfile === undefined ? {} : { dockerfile: options.dockerfile }), ...(signal ? { signal } : {}) });
+  throwIfAborted(signal, 'The build');
+  const tar = packBuildContext(context, {
+    ...(signal ? { signal } : {}),
+    onEnd: (bytes) => onOutput?.(`Sending build context to Docker daemon  ${humanSize(bytes)}\n`),
+  });
+  // A context that fails mid-stream (an unreadable file) aborts the upload; its error is the one to report.
+  let contextFailure: Error | undefined;
+  tar.on('error', (error: Error) => (contextFailure ??= error));
+  const stopSending = () => tar.destroy();
+  signal?.addEventListener('abort', stopSending, { once: true });
   try {
-    stream = await docker.buildImage(
-      { context: options.contextDir, src },
-      {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await docker.buildImage(tar, {
         t: options.tag,
-        dockerfile: options.dockerfile ?? 'Dockerfile',
-        ...(options.signal ? { abortSignal: options.signal } : {}),
-      },
-    );
-  } catch (error) {
-    throw normaliseDockerError(error, 'docker/build-failed', 'The build could not start', options.signal);
+        dockerfile: context.dockerfile,
+        ...(options.buildArgs ? { buildargs: { ...options.buildArgs } } : {}),
+        ...(options.target ? { target: options.target } : {}),
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.noCache ? { nocache: true } : {}),
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+    } catch (error) {
+      throw contextFailure ?? normaliseDockerError(error, 'docker/build-failed', 'The build could not start', signal);
+    }
+    let messages: ProgressMessage[];
+    try {
+      messages = await readProgress(stream, signal, onOutput);
+    } catch (error) {
+      throw contextFailure ?? error;
+    }
+    if (contextFailure !== undefined) throw contextFailure;
+    const error = messages.map(progressError).find((text) => text !== undefined);
+    if (error !== undefined) {
+      const step = failingStep(messages);
+      throw new DockerError('docker/build-failed', step ? `The build failed at "${step}": ${error}` : `The build failed: ${error}`);
+    }
+    const imageId = builtImageId(messages);
+    if (!imageId) throw new DockerError('docker/build-failed', 'The build finished without reporting an image id.');
+    return { imageId };
+  } finally {
+    signal?.removeEventListener('abort', stopSending);
+    tar.destroy();
   }
-  const messages = await readProgress(stream, options.signal, options.onOutput);
-  const error = messages.map(progressError).find((text) => text !== undefined);
-  if (error !== undefined) {
-    const step = failingStep(messages);
-    throw new DockerError('docker/build-failed', step ? `The build failed at "${step}": ${error}` : `The build failed: ${error}`);
-  }
-  const imageId = builtImageId(messages);
-  if (!imageId) throw new DockerError('docker/build-failed', 'The build finished without reporting an image id.');
-  return { imageId };
 }
 
 export interface PushOptions {
