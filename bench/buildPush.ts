@@ -28,9 +28,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Dockerode from 'dockerode';
 import { buildImage, connectDocker, pushImage, type RegistryAuth } from '../src/core/docker/engine';
-import { repoRoot } from '../test/support/paths';
 import { ProcessGroup } from '../test/support/processes';
 import { startDocker, startRegistry } from '../test/support/services';
+import { runBench, saveBenchResults } from './results';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -196,15 +196,11 @@ async function main(): Promise<void> {
       const verdict = targeted.has(row.step) ? (row.ratio <= 1.05 ? 'met' : 'not met') : '';
       console.log(`| ${labels[row.step]} | ${cell(row.ours)} | ${cell(row.cli)} | ${row.ratio.toFixed(3)}× | ${row.paired.toFixed(3)}× | ${verdict} |`);
     }
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    writeFileSync(path.join(repoRoot, 'test-results', 'bench-buildpush.json'), JSON.stringify({ rounds, files, rows }, null, 2));
+    saveBenchResults('buildpush', { rounds, files, rows });
   } finally {
     await group.stopAll();
     await group.removeRunDir();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -4,12 +4,10 @@
  * both against the emulator in the same run. Also: the time until the first zone's instances are known.
  * Target (issue 4): ≤ 1.3× plain HTTP. Prints a table and writes test-results/bench-listing.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { createComputeClients } from '../src/core/gce/computeClients';
 import { listInstances } from '../src/core/gce/resources';
 import { startEmulator } from '../test/emulator/server';
-import { repoRoot } from '../test/support/paths';
+import { runBench, saveBenchResults } from './results';
 
 const project = 'bench-project';
 const zones = Array.from({ length: 20 }, (_, i) => `zone-${String(i).padStart(2, '0')}-a`);
@@ -71,14 +69,10 @@ async function main(): Promise<void> {
     console.log(`| explorer data layer (listInstances) | ${median(rows.ours.total).toFixed(0)} | ${median(rows.ours.first).toFixed(0)} |`);
     console.log(`| plain HTTP + JSON.parse | ${median(rows.plain.total).toFixed(0)} | ${median(rows.plain.first).toFixed(0)} |`);
     console.log(`ratio total ${ratio.toFixed(2)}× (target ≤ 1.3×: ${ratio <= 1.3 ? 'met' : 'not met'}); first zone ${firstRatio.toFixed(2)}×`);
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    writeFileSync(path.join(repoRoot, 'test-results', 'bench-listing.json'), JSON.stringify({ rows, ratio, firstRatio }, null, 2));
+    saveBenchResults('listing', { rows, ratio, firstRatio });
   } finally {
     await emulator.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -14,16 +14,16 @@
  * Run: npx tsc -p tsconfig.test.json && node out/bench/logs.js [--rounds 5] [--entries 100000] [--native]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { journalctlCommand } from '../src/core/logs/journalctl';
 import { JournalExportParser } from '../src/core/logs/journalExport';
 import { connectSsh, type SshTarget } from '../src/core/ssh/connection';
-import { repoRoot } from '../test/support/paths';
 import { ProcessGroup } from '../test/support/processes';
 import { startSshd, writeJournal, type JournalRecord } from '../test/support/services';
+import { runBench, saveBenchResults } from './results';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -141,15 +141,11 @@ async function main(): Promise<void> {
       console.log(`| ${row.name} | ${(median / 1000).toFixed(3)} | ${(min / 1000).toFixed(3)} | ${(max / 1000).toFixed(3)} | ${Math.round(entries / (median / 1000))} |`);
     }
     console.log(`ours / OpenSSH json: ${ratio.toFixed(3)}× (target ≤ 0.5×: ${ratio <= 0.5 ? 'met' : 'not met'})`);
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    writeFileSync(path.join(repoRoot, 'test-results', 'bench-logs.json'), JSON.stringify({ entries, rounds, rows, ratio }, null, 2));
+    saveBenchResults('logs', { entries, rounds, rows, ratio });
   } finally {
     await group.stopAll();
     await group.removeRunDir();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

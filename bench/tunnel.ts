@@ -23,7 +23,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -33,9 +33,9 @@ import { connectSsh } from '../src/core/ssh/connection';
 import { SshSession } from '../src/core/ssh/session';
 import { OpenSshMaster, openSshTransport } from '../src/core/ssh/openSsh';
 import { ssh2Transport, Tunnel } from '../src/core/ssh/tunnel';
-import { repoRoot } from '../test/support/paths';
 import { canConnect, freePort, ProcessGroup, waitFor } from '../test/support/processes';
 import { startSshd, type SshdService } from '../test/support/services';
+import { runBench, saveBenchResults } from './results';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -328,11 +328,7 @@ async function main(): Promise<void> {
     console.log(`built-in transport (cosvm.ssh.tunnelTransport=builtin, and Windows): ${builtinVsDefault.toFixed(3)}× OpenSSH default, ${builtinVsFastest.toFixed(3)}× OpenSSH aes128-gcm`);
     const before = rows.findIndex((row) => row.name.includes('(before, extra)'));
     if (before >= 0) console.log(`before (--baseline) / OpenSSH aes128-gcm: ${(median(before) / median(2)).toFixed(3)}×; ours / before: ${(median(0) / median(before)).toFixed(3)}×`);
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    writeFileSync(
-      path.join(repoRoot, 'test-results', 'bench-tunnel.json'),
-      JSON.stringify({ sizeMiB: size / MiB, rounds, bindingAvailable: crypto.bindingAvailable, builtOnDisk, rows, vsDefault, vsFastest, builtinVsDefault, builtinVsFastest }, null, 2),
-    );
+    saveBenchResults('tunnel', { sizeMiB: size / MiB, rounds, bindingAvailable: crypto.bindingAvailable, builtOnDisk, rows, vsDefault, vsFastest, builtinVsDefault, builtinVsFastest });
   } finally {
     for (const close of closers) await close();
     await group.stopAll();
@@ -343,7 +339,4 @@ async function main(): Promise<void> {
 if (argv[0] === '--sender') sender(Number(argv[1]));
 else if (argv[0] === '--sink') sink(Number(argv[1]), Number(argv[2]));
 else
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  runBench(main);

@@ -14,7 +14,6 @@
  *
  * Run: bash bench/install-peers.sh && npx tsc -p tsconfig.test.json && node out/bench/validation.js
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -24,6 +23,7 @@ import { declarationJsonSchema } from '../src/core/declaration/schema';
 import { validateDeclaration } from '../src/core/declaration/validate';
 import { gcloudCanonical } from '../test/fixtures/gcloudCanonical';
 import { konletDisclaimer } from '../src/core/declaration/render/konlet';
+import { runBench, saveBenchResults } from './results';
 
 const warmup = 30;
 const timed = 200;
@@ -228,14 +228,8 @@ async function main(): Promise<void> {
   console.log(`\n${timed} timed calls each after ${warmup} warm-up, round-robin; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
   console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 
-  const out = path.join(root, 'test-results', 'bench-validation.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, peer: `yaml-language-server@${peer.version}`, warmup, timed, targets: target, schemaCheck: { applied: schemaApplied, diagnostics: checks }, cosvmDiagnostics: ours, results };
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwritten: ${path.relative(root, out)}`);
+  saveBenchResults('validation', { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, peer: `yaml-language-server@${peer.version}`, warmup, timed, targets: target, schemaCheck: { applied: schemaApplied, diagnostics: checks }, cosvmDiagnostics: ours, results });
+  console.log('\nwritten: test-results/bench-validation.json');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);
