@@ -11,7 +11,7 @@ describe('the VSIX', function () {
     for (const required of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/webview/main.js', 'media/cos.svg']) {
       assert.ok(files.includes(required), `${required} missing from:\n${files.join('\n')}`);
     }
-    const allowed = /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[^/]+|dist\/(extension|compute|lazy\/[a-z0-9]+)\.js|dist\/webview\/[^/]+\.js|dist\/schemas\/[^/]+\.json)$/;
+    const allowed = /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE|media\/[^/]+|dist\/(extension|compute|lazy\/[a-z0-9-]+)\.js|dist\/webview\/[^/]+\.js|dist\/schemas\/[^/]+\.json)$/;
     assert.deepEqual(files.filter((file) => !allowed.test(file)), []);
   });
 });
