@@ -15,6 +15,9 @@ import { OpenSshMaster, type OpenSshTarget } from '../core/ssh/openSsh';
 import { SshSession, type SessionState } from '../core/ssh/session';
 import type { Ctx } from '../ctx';
 
+/** Half the lifetime of the ssh-keys entry we add (a day): past it, access is prepared again before a master starts. */
+const keyRenewAfterMs = 12 * 60 * 60 * 1000;
+
 /** gcloud's key propagation wait: it polls SSH for 60 s after adding a key (gce-api-notes.md §3.3). */
 const keyPropagationMs = 60_000;
 
@@ -33,7 +36,7 @@ interface Entry {
   session: SshSession;
   keyAddedAt: number | undefined;
   /** What the last successful connection used, for an OpenSSH master to the same VM. */
-  access: (InstanceAccess & { keyPath: string }) | undefined;
+  access: (InstanceAccess & { keyPath: string; preparedAt: number }) | undefined;
   /** The instance's OpenSSH master, when a tunnel uses the OpenSSH transport. */
   master: SshSession<OpenSshMaster> | undefined;
 }
@@ -91,6 +94,9 @@ export class SshConnections implements vscode.Disposable {
     const entry = this.entries.get(instanceKey(ref))!;
     entry.master ??= new SshSession<OpenSshMaster>({
       open: async (signal) => {
+        // Our ssh-keys entry lives a day: a master reconnecting on an old session first renews it, through a new
+        // session that prepares access again.
+        if (entry.access && Date.now() - entry.access.preparedAt > keyRenewAfterMs) entry.session.drop();
         await entry.session.client(signal);
         const access = entry.access!;
         const target: OpenSshTarget = {
@@ -154,7 +160,7 @@ export class SshConnections implements vscode.Disposable {
     }
     const client = await connectSsh(access.target, signal);
     await access.remember();
-    entry.access = { ...access, keyPath: keyPair.path };
+    entry.access = { ...access, keyPath: keyPair.path, preparedAt: Date.now() };
     return client;
   }
 
