@@ -5,8 +5,9 @@
  * registry on 127.0.0.1:5000 that the workspace's cosvm.yaml pushes to. Prints one line with its URL and
  * runs until Ctrl-C, then stops everything it started. Options: --port N (default: a free port).
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isPortFree } from '../../src/core/ssh/tunnel';
 import { createCosHost } from '../emulator/cosHost';
 import { startEmulator } from '../emulator/server';
 import { startCodeServer } from '../support/codeServer';
@@ -39,12 +40,15 @@ async function main(): Promise<void> {
   try {
     // A copy, so building, pinning digests and editing in the playground never touch the repository.
     const workspace = process.env['COSVM_PLAYGROUND_WORKSPACE'] ?? path.join(repoRoot, '.run', 'playground-workspace');
-    if (!existsSync(workspace)) cpSync(path.join(repoRoot, 'examples'), workspace, { recursive: true });
+    // Files the examples gained since the copy was made are added; the user's edits are never overwritten.
+    cpSync(path.join(repoRoot, 'examples'), workspace, { recursive: true, force: false, errorOnExist: false });
     // The sample app's whole userland is Debian's static busybox (FROM scratch: nothing to pull).
     copyFileSync('/bin/busybox', path.join(workspace, 'app', 'busybox'));
     // The emulated Compute project the extension opens on. Its VMs are small COS hosts: real sshd on
     // their natIP, a real journal, and their containers on our own dockerd (test/emulator/cosHost).
     const docker = await startDocker(group);
+    // The workspace's cosvm.yaml pushes to 127.0.0.1:5000.
+    if (!(await isPortFree(5000))) throw new Error('Port 5000 is in use: the playground runs its registry there (examples/cosvm.yaml pushes to 127.0.0.1:5000). Stop what listens on it and start again.');
     const registry = await startRegistry(group, { port: 5000 });
     // The user's Docker config, as `docker login 127.0.0.1:5000` would write it.
     const dockerConfig = path.join(group.runDir, 'docker-config');
