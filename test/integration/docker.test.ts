@@ -1,23 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { buildImage, connectDocker, pushImage } from '../../src/core/docker/engine';
 import { fetchManifestDigest } from '../../src/core/docker/registry';
 import { isCosvmError } from '../../src/core/errors';
 import { services } from './hooks';
-import { tempDir } from '../support/tempDir';
-
-/** A context `FROM scratch` with Debian's static busybox: nothing to pull. */
-function scratchContext(extraDockerfileLines: string[] = []): string {
-  const dir = tempDir('cosvm-ctx-');
-  copyFileSync('/bin/busybox', path.join(dir, 'busybox'));
-  writeFileSync(path.join(dir, 'index.html'), `hello ${Date.now()}\n`);
-  writeFileSync(
-    path.join(dir, 'Dockerfile'),
-    ['FROM scratch', 'COPY busybox /bin/busybox', 'COPY index.html /www/index.html', ...extraDockerfileLines, 'ENTRYPOINT ["/bin/busybox"]', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
-  );
-  return dir;
-}
+import { scratchContext } from '../support/scratchContext';
 
 describe('docker build and push (real dockerd and registry)', function () {
   this.timeout(120_000);
@@ -41,7 +27,7 @@ describe('docker build and push (real dockerd and registry)', function () {
   it('reports the failing build step', async () => {
     const docker = await connectDocker({ host: services().docker.host });
     await assert.rejects(
-      buildImage(docker, { contextDir: scratchContext(['COPY does-not-exist /x']), tag: 'cosvm/broken:1' }),
+      buildImage(docker, { contextDir: scratchContext({ extraDockerfileLines: ['COPY does-not-exist /x'] }), tag: 'cosvm/broken:1' }),
       (error: unknown) => isCosvmError(error) && error.code === 'docker/build-failed' && /COPY does-not-exist \/x/.test(error.userMessage),
     );
   });

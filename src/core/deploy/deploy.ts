@@ -3,16 +3,16 @@
  * checked on the VMs (verify.ts), the deploy recorded (history.ts). Also the edit that writes a pushed
  * digest into the declaration. Both the palette's Deploy and Rollback come through here.
  */
-import { DeployError, isCosvmError } from '../errors';
+import { DeployError } from '../errors';
 import { formatImageRef, parseImageRef } from '../docker/imageRef';
 import { applyTextEdits, formEditToTextEdits } from '../declaration/formEdits';
 import { parseDeclaration } from '../declaration/parse';
-import { normaliseGceError } from '../gce/errors';
+import { unlessNotFound } from '../gce/errors';
 import { lastSegment, type InstanceRef } from '../gce/model';
 import { deployedDeclaration } from './metadata';
 import { imagesOf, type DeployHistory, type HistoryEntry } from './history';
 import { targetKey, type DeployTarget } from './profile';
-import { deployToInstance, deployToMig, type Applied, type DeployContext } from './targets';
+import { deployToInstance, deployToMig, migApi, type Applied, type DeployContext } from './targets';
 import { dockerPsCommand, parseDockerPs, verifyImagesRunning, type Verification } from './verify';
 
 export interface DeployOutcome {
@@ -89,22 +89,21 @@ async function verifyDeploy(run: DeployRun, target: DeployTarget, instances: Ins
 
 /** The declaration a target runs now, read from its metadata (an instance's, or its MIG template's). */
 export async function currentDeclaration(clients: DeployContext['clients'], target: DeployTarget, signal?: AbortSignal): Promise<string | undefined> {
-  try {
-    if (target.kind === 'instance') {
-      const [instance] = await clients.instances.get({ project: target.project, zone: target.zone, instance: target.name });
-      return deployedDeclaration((instance.metadata?.items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })));
-    }
-    const place = lastSegment(target.location);
-    const where = target.location.startsWith('regions/') ? { project: target.project, region: place } : { project: target.project, zone: place };
-    const managers = target.location.startsWith('regions/') ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
-    const [mig] = (await (managers.get as (request: object) => Promise<unknown>)({ ...where, instanceGroupManager: target.name })) as [{ instanceTemplate?: string | null }];
-    const [template] = await clients.instanceTemplates.get({ project: target.project, instanceTemplate: lastSegment(mig.instanceTemplate) });
-    return deployedDeclaration((template.properties?.metadata?.items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })));
-  } catch (error) {
-    const normalised = normaliseGceError(error, `Reading ${target.name}`, signal);
-    if (isCosvmError(normalised) && normalised.code === 'gce/not-found') return undefined;
-    throw normalised;
-  }
+  const declarationIn = (items: readonly { key?: string | null; value?: string | null }[] | null | undefined) => deployedDeclaration((items ?? []).map((i) => ({ key: i.key ?? '', value: i.value ?? '' })));
+  return unlessNotFound(
+    async () => {
+      if (target.kind === 'instance') {
+        const [instance] = await clients.instances.get({ project: target.project, zone: target.zone, instance: target.name });
+        return declarationIn(instance.metadata?.items);
+      }
+      const { managers, request } = migApi(clients, target);
+      const [mig] = (await managers.get(request)) as [{ instanceTemplate?: string | null }];
+      const [template] = await clients.instanceTemplates.get({ project: target.project, instanceTemplate: lastSegment(mig.instanceTemplate) });
+      return declarationIn(template.properties?.metadata?.items);
+    },
+    `Reading ${target.name}`,
+    signal,
+  );
 }
 
 /**

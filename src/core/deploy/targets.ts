@@ -10,13 +10,13 @@
  * - a MIG: a new template, then a new MIG or a proactive rolling update to it (gce-api-notes.md §2.7–2.8).
  */
 import { abortableSleep } from '../abortableSleep';
-import { DeployError, isCosvmError, throwIfAborted } from '../errors';
+import { DeployError, throwIfAborted } from '../errors';
 import { parseDeclaration } from '../declaration/parse';
 import { containerName } from '../declaration/render/dockerRun';
 import { renderStartupScript } from '../declaration/render/startupScript';
 import { unitName } from '../declaration/render/systemdUnit';
 import type { ComputeClients } from '../gce/computeClients';
-import { normaliseGceError } from '../gce/errors';
+import { normaliseGceError, unlessNotFound } from '../gce/errors';
 import { updateInstanceMetadata, type MetadataEntry } from '../gce/instanceMetadata';
 import { lastSegment, type InstanceRef } from '../gce/model';
 import { operationOf, waitForOperation } from '../gce/operations';
@@ -79,22 +79,24 @@ function vmProperties(machineType: string, metadata: MetadataEntry[], mode: stri
   };
 }
 
-async function instanceExists(clients: ComputeClients, ref: InstanceRef, signal?: AbortSignal): Promise<boolean> {
-  try {
-    await clients.instances.get({ project: ref.project, zone: ref.zone, instance: ref.name });
-    return true;
-  } catch (error) {
-    const normalised = normaliseGceError(error, `Reading ${ref.name}`, signal);
-    if (isCosvmError(normalised) && normalised.code === 'gce/not-found') return false;
-    throw normalised;
-  }
+/**
+ * A zonal or regional MIG's client and request (the two APIs differ only in `zone` / `region`). The client's
+ * methods are typed per API; this one shape serves both.
+ */
+export function migApi(clients: ComputeClients, target: MigTarget) {
+  const regional = target.location.startsWith('regions/');
+  const place = lastSegment(target.location);
+  const managers = (regional ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers) as unknown as Record<'get' | 'insert' | 'patch' | 'listManagedInstances', (request: object) => Promise<unknown>>;
+  const where = regional ? { project: target.project, region: place } : { project: target.project, zone: place };
+  return { regional, managers, where, request: { ...where, instanceGroupManager: target.name } };
 }
 
 export async function deployToInstance(context: DeployContext, target: InstanceTarget, declarationText: string): Promise<InstanceDeployResult> {
   const { clients, signal } = context;
   const ref: InstanceRef = { project: target.project, zone: target.zone, name: target.name };
   const progress = context.onProgress ?? (() => undefined);
-  if (!(await instanceExists(clients, ref, signal))) {
+  const existing = await unlessNotFound(() => clients.instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }), `Reading ${ref.name}`, signal);
+  if (!existing) {
     if (target.mode === 'konlet') {
       throw new DeployError('deploy/conflict', `New VMs cannot use konlet: Google shut the container startup agent down for new VMs on 2026-07-31. Set mode: cloud-init for ${target.name}.`);
     }
@@ -191,8 +193,7 @@ export interface MigDeployResult {
 export async function deployToMig(context: DeployContext, target: MigTarget, declarationText: string): Promise<MigDeployResult> {
   const { clients, signal } = context;
   const progress = context.onProgress ?? (() => undefined);
-  const regional = target.location.startsWith('regions/');
-  const place = lastSegment(target.location);
+  const { regional, managers, where, request } = migApi(clients, target);
   const template = templateName(target.templatePrefix, (context.now ?? (() => new Date()))());
   progress(`Creating the instance template ${template}`);
   const templateWhat = `Creating the instance template ${template}`;
@@ -208,24 +209,14 @@ export async function deployToMig(context: DeployContext, target: MigTarget, dec
   await waitForOperation(clients, target.project, operationOf(answer), templateWhat, signal);
   const templateUrl = `projects/${target.project}/global/instanceTemplates/${template}`;
 
-  const managers = regional ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
-  const where = regional ? { project: target.project, region: place } : { project: target.project, zone: place };
   const migWhat = `Updating the MIG ${target.name}`;
-  let exists = true;
-  try {
-    await (managers.get as (request: object) => Promise<unknown>)({ ...where, instanceGroupManager: target.name });
-  } catch (error) {
-    const normalised = normaliseGceError(error, migWhat, signal);
-    if (!(isCosvmError(normalised) && normalised.code === 'gce/not-found')) throw normalised;
-    exists = false;
-  }
+  const exists = (await unlessNotFound(() => managers.get(request), migWhat, signal)) !== undefined;
   const version = { name: template, instanceTemplate: templateUrl };
   try {
     if (exists) {
       progress(`Rolling ${target.name} to ${template}`);
-      answer = await (managers.patch as (request: object) => Promise<unknown>)({
-        ...where,
-        instanceGroupManager: target.name,
+      answer = await managers.patch({
+        ...request,
         instanceGroupManagerResource: {
           instanceTemplate: templateUrl,
           versions: [version],
@@ -234,7 +225,7 @@ export async function deployToMig(context: DeployContext, target: MigTarget, dec
       });
     } else {
       progress(`Creating the MIG ${target.name} (${target.size} VMs)`);
-      answer = await (managers.insert as (request: object) => Promise<unknown>)({
+      answer = await managers.insert({
         ...where,
         instanceGroupManagerResource: { name: target.name, baseInstanceName: target.name, instanceTemplate: templateUrl, versions: [version], targetSize: target.size },
       });
@@ -243,7 +234,7 @@ export async function deployToMig(context: DeployContext, target: MigTarget, dec
     throw normaliseGceError(error, migWhat, signal);
   }
   await waitForOperation(clients, target.project, operationOf(answer), migWhat, signal);
-  const instances = await waitForMigVersion(context, target, where);
+  const instances = await waitForMigVersion(context, target);
   return { template, applied: exists ? 'rolling-update' : 'created', instances };
 }
 
@@ -261,23 +252,22 @@ interface RawMig {
  * Waits until the group says it is stable and on its target version (so resizes and autoscalers count, not the
  * profile's size); returns its running members.
  */
-async function waitForMigVersion(context: DeployContext, target: MigTarget, where: object): Promise<InstanceRef[]> {
+async function waitForMigVersion(context: DeployContext, target: MigTarget): Promise<InstanceRef[]> {
   const { clients, signal } = context;
-  const managers = target.location.startsWith('regions/') ? clients.regionInstanceGroupManagers : clients.instanceGroupManagers;
-  const request = { ...where, instanceGroupManager: target.name };
+  const { managers, request } = migApi(clients, target);
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     throwIfAborted(signal, 'The rolling update');
     let mig: RawMig;
     try {
-      [mig] = (await (managers.get as (request: object) => Promise<unknown>)(request)) as [RawMig];
+      [mig] = (await managers.get(request)) as [RawMig];
     } catch (error) {
       throw normaliseGceError(error, `Reading ${target.name}`, signal);
     }
     if (mig.status?.isStable && mig.status.versionTarget?.isReached) {
       let members: RawManagedInstance[];
       try {
-        [members] = (await (managers.listManagedInstances as (request: object) => Promise<unknown>)(request)) as [RawManagedInstance[]];
+        [members] = (await managers.listManagedInstances(request)) as [RawManagedInstance[]];
       } catch (error) {
         throw normaliseGceError(error, `Listing the members of ${target.name}`, signal);
       }

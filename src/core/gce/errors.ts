@@ -22,6 +22,17 @@ export function messageOf(raw: string): string {
   return raw;
 }
 
+/** `read()`, or undefined when Compute answers 404; any other failure is normalised and thrown. */
+export async function unlessNotFound<T>(read: () => Promise<T>, what: string, signal?: AbortSignal): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    const normalised = normaliseGceError(error, what, signal);
+    if (normalised instanceof GceError && normalised.code === 'gce/not-found') return undefined;
+    throw normalised;
+  }
+}
+
 export function normaliseGceError(error: unknown, what: string, signal?: AbortSignal): Error {
   if (signal?.aborted) return new CancelledError(what);
   if (error instanceof GceError || error instanceof CancelledError) return error;

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { deployDeclaration, pinImage } from '../../../src/core/deploy/deploy';
 import { DeployHistory } from '../../../src/core/deploy/history';
@@ -16,6 +15,7 @@ import { prepareInstanceAccess } from '../../../src/core/ssh/instanceAccess';
 import { ensureKeyPair } from '../../../src/core/ssh/keys';
 import { KnownHosts } from '../../../src/core/ssh/knownHosts';
 import { SshSession } from '../../../src/core/ssh/session';
+import { scratchContext } from '../../support/scratchContext';
 import { tempDir } from '../../support/tempDir';
 import { services } from '../hooks';
 import { createVm, startCloud, type EmulatedCloud } from '../ssh-trust/emulatedVm';
@@ -24,10 +24,7 @@ import { createVm, startCloud, type EmulatedCloud } from '../ssh-trust/emulatedV
 async function pushedImage(repository: string, text: string): Promise<string> {
   const { docker: dockerService, registry } = services();
   const docker = await connectDocker({ host: dockerService.host });
-  const dir = tempDir('cosvm-deploy-img-');
-  copyFileSync('/bin/busybox', path.join(dir, 'busybox'));
-  writeFileSync(path.join(dir, 'index.html'), `${text}\n`);
-  writeFileSync(path.join(dir, 'Dockerfile'), ['FROM scratch', 'COPY busybox /bin/busybox', 'COPY index.html /www/index.html', 'ENTRYPOINT ["/bin/busybox"]', ''].join('\n'));
+  const dir = scratchContext({ page: `${text}\n` });
   const reference = `${registry.address}/${repository}:${text.replace(/[^a-z0-9]/gi, '')}`;
   await buildImage(docker, { contextDir: dir, tag: reference });
   const pushed = await pushImage(docker, { reference, auth: { username: registry.username, password: registry.password, serveraddress: registry.address } });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createSign, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type Dockerode from 'dockerode';
@@ -10,16 +10,8 @@ import { fetchManifestDigest, verifyPushedDigest } from '../../../src/core/docke
 import { describeErrorChain, isCosvmError, type ErrorCode } from '../../../src/core/errors';
 import { services } from '../hooks';
 import { canConnect, freePort, ProcessGroup, run, waitFor } from '../../support/processes';
+import { scratchContext } from '../../support/scratchContext';
 import { tempDir } from '../../support/tempDir';
-
-/** A context `FROM scratch` with Debian's static busybox, as in docker.test.ts: nothing to pull. */
-function scratchContext(): string {
-  const dir = tempDir('cosvm-ctx-');
-  copyFileSync('/bin/busybox', path.join(dir, 'busybox'));
-  writeFileSync(path.join(dir, 'index.html'), `hello ${Date.now()} ${randomBytes(4).toString('hex')}\n`);
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY index.html /www/index.html\nENTRYPOINT ["/bin/busybox"]\n');
-  return dir;
-}
 
 /** A Docker config dir holding `config`, and a bin dir with a credential helper that knows one server. */
 function dockerConfig(config: unknown, helper?: { server: string; username: string; secret: string }) {
