@@ -48,6 +48,8 @@ for (const check of checks) console.log(`${check.ok ? 'PASS' : 'FAIL'} ${check.n
 for (const { tier, ok, counts, seconds } of summaries) {
   const detail = counts ? `${counts.passes} passed, ${counts.failures} failed, ${counts.pending} pending` : 'no results (the tier did not run)';
   console.log(`${ok ? 'PASS' : 'FAIL'} ${tier}: ${detail} (${seconds} s)`);
+  // The failing titles again, so a log's last lines say which tests failed.
+  for (const title of counts?.failed ?? []) console.log(`  ✖ ${title}`);
 }
 const allOk = checks.every((c) => c.ok) && summaries.every((s) => s.ok);
 console.log(`${allOk ? 'PASS' : 'FAIL'} all in ${((Date.now() - started) / 1000).toFixed(0)} s`);

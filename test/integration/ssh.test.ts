@@ -9,6 +9,7 @@ import { shellCommand } from '../../src/core/shell';
 import { writeJournal } from '../support/services';
 import { services } from './hooks';
 import { tempDir } from '../support/tempDir';
+import { userKey } from '../support/userKey';
 
 function target() {
   const sshd = services().sshd;
@@ -39,10 +40,9 @@ describe('ssh2 against the real OpenSSH sshd', function () {
   });
 
   it('reports a refused key as an authentication failure', async () => {
-    const { utils } = await import('ssh2');
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = await userKey();
     await assert.rejects(
-      connectSsh({ ...target(), privateKey: stranger.private }),
+      connectSsh({ ...target(), privateKey: stranger.privateKey }),
       (error: unknown) => isCosvmError(error) && error.code === 'ssh/auth-failed',
     );
   });

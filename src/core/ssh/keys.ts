@@ -26,7 +26,21 @@ async function readPair(file: string): Promise<KeyPair | undefined> {
   }
 }
 
-/** gcloud's key if there is one, else ours in `storageDir` (created once, 0600). */
+/**
+ * A new ed25519 pair in OpenSSH format. ssh2's generator drops a public key's leading zero byte, so about one
+ * key in 256 comes out malformed and ssh2 itself cannot read it back (mscdex/ssh2#1390, #1513): keep only a
+ * pair whose both halves parse.
+ */
+export async function generateEd25519KeyPair(comment = ''): Promise<{ private: string; public: string }> {
+  const { utils } = await loadSsh2();
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return pair;
+  }
+  throw new Error('Could not generate a readable ed25519 key pair.');
+}
+
+/** gcloud's key if there is one, else ours in `storageDir` (created once, 0600; a malformed one is replaced). */
 export async function ensureKeyPair(options: { gcloudKeyPath?: string; storageDir: string; comment?: string }): Promise<KeyPair> {
   if (options.gcloudKeyPath) {
     const gcloud = await readPair(options.gcloudKeyPath);
@@ -34,9 +48,8 @@ export async function ensureKeyPair(options: { gcloudKeyPath?: string; storageDi
   }
   const file = path.join(options.storageDir, 'cosvm_ed25519');
   const existing = await readPair(file);
-  if (existing) return existing;
-  const { utils } = await loadSsh2();
-  const pair = utils.generateKeyPairSync('ed25519', { comment: options.comment ?? 'cosvm' });
+  if (existing && (await isReadable(existing))) return existing;
+  const pair = await generateEd25519KeyPair(options.comment ?? 'cosvm');
   await mkdir(options.storageDir, { recursive: true, mode: 0o700 });
   await writeFile(file, pair.private, { mode: 0o600 });
   // writeFile's mode applies only when it creates the file; make sure either way.
@@ -44,6 +57,12 @@ export async function ensureKeyPair(options: { gcloudKeyPath?: string; storageDi
   await writeFile(`${file}.pub`, `${pair.public}\n`, { mode: 0o644 });
   const [type, blob] = pair.public.trim().split(/\s+/);
   return { privateKey: pair.private, publicKey: `${type ?? ''} ${blob ?? ''}`, path: file };
+}
+
+/** Our own stored key may be one of ssh2's malformed ones (generated before the check above). */
+async function isReadable(pair: KeyPair): Promise<boolean> {
+  const { utils } = await loadSsh2();
+  return !(utils.parseKey(pair.privateKey) instanceof Error) && !(utils.parseKey(pair.publicKey) instanceof Error);
 }
 
 /** `%Y-%m-%dT%H:%M:%S+0000` in UTC, as gcloud writes expireOn. */

@@ -55,17 +55,9 @@ export function makeInstance(name: string, natIP: string, items: Record<string, 
   };
 }
 
-export interface UserKey {
-  privateKey: string;
-  /** `ssh-ed25519 AAAA…` (no comment) */
-  publicKey: string;
-}
+import type { UserKey } from '../../support/userKey';
 
-export async function userKey(): Promise<UserKey> {
-  const { utils } = await import('ssh2');
-  const pair = utils.generateKeyPairSync('ed25519');
-  return { privateKey: pair.private, publicKey: pair.public.split(' ').slice(0, 2).join(' ') };
-}
+export { userKey, type UserKey } from '../../support/userKey';
 
 /** 22 where it can be bound on this address (as root, on 127.0.77.x it normally can), else a free port. */
 export async function sshPortFor(address: string): Promise<number> {

@@ -74,8 +74,4 @@ export async function regenerateHostKeys(cloud: EmulatedCloud, vm: RunningVm): P
   await waitForOperation(cloud.clients, vm.ref.project, operationOf([answer]), `reset ${vm.ref.name}`);
 }
 
-export async function userKey(): Promise<{ privateKey: string; publicKey: string }> {
-  const { utils } = await import('ssh2');
-  const pair = utils.generateKeyPairSync('ed25519');
-  return { privateKey: pair.private, publicKey: pair.public.split(' ').slice(0, 2).join(' ') };
-}
+export { userKey } from '../../support/userKey';
