@@ -38,6 +38,8 @@ export function checkContainerName(name: string): string {
 /** Every container on the VM, running or not. */
 export async function listRemoteContainers(client: Client, signal?: AbortSignal): Promise<RemoteContainer[]> {
   const result = await runCommand(client, dockerPsCommand, signal);
+  // No exit status at all: the connection went away under the command (a VM reset), which a retry can ride out.
+  if (result.exitCode === null && result.signal === undefined) throw new SshError('ssh/disconnected', 'The SSH connection closed while docker ps ran on the VM.');
   if (result.exitCode !== 0) throw dockerCommandError('docker ps', result);
   return parseDockerPs(result.stdout);
 }
