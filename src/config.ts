@@ -4,8 +4,8 @@ import type { DeclarationMode } from './core/declaration/model';
 const section = 'cosvm';
 const projectIdPattern = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
-export type ConfigKey = 'projects' | 'computeEndpoint' | 'declaration.files' | 'declaration.defaultMode' | 'ssh.user' | 'ssh.tunnelTransport';
-const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'declaration.files', 'declaration.defaultMode', 'ssh.user', 'ssh.tunnelTransport'];
+export type ConfigKey = 'projects' | 'computeEndpoint' | 'docker.host' | 'declaration.files' | 'declaration.defaultMode' | 'ssh.user' | 'ssh.tunnelTransport';
+const configKeys: readonly ConfigKey[] = ['projects', 'computeEndpoint', 'docker.host', 'declaration.files', 'declaration.defaultMode', 'ssh.user', 'ssh.tunnelTransport'];
 
 /** `auto`: the OpenSSH client when it can run here, else the built-in ssh2 one. */
 export type TunnelTransportSetting = 'auto' | 'openssh' | 'builtin';
@@ -50,6 +50,14 @@ export class Config implements vscode.Disposable {
       }
     }
     return this.fallback('computeEndpoint', value, undefined);
+  }
+
+  /** The Docker engine to use (`unix://…`, `tcp://…`, `ssh://…`), or undefined for what the Docker CLI would use. */
+  get dockerHost(): string | undefined {
+    const value = this.raw<unknown>('docker.host');
+    if (value === undefined || value === '') return undefined;
+    if (typeof value === 'string' && /^(unix|tcp|npipe|ssh|https?):\/\//.test(value)) return value;
+    return this.fallback('docker.host', value, undefined);
   }
 
   /** Globs of YAML files the user associated with container declarations (besides `*.cosvm.yaml`). */

@@ -6,6 +6,7 @@ import * as editor from './editor';
 import * as explorer from './explorer';
 import * as log from './log';
 import * as logs from './logs';
+import * as setup from './setup';
 import * as ssh from './ssh';
 import * as tunnels from './tunnels';
 
@@ -13,6 +14,7 @@ import * as tunnels from './tunnels';
 export interface CosvmApi {
   explorer: explorer.ExplorerApi;
   formEditor: editor.FormEditorApi;
+  setup: setup.SetupApi;
 }
 
 /** Wiring only: build the context, then let each feature register itself (STYLE §5.2). */
@@ -26,10 +28,11 @@ export function activate(context: vscode.ExtensionContext): CosvmApi {
   logs.register(ctx, connections, explorerFeature);
   tunnels.register(ctx, connections, explorerFeature);
   declaration.register(ctx);
-  deploy.register(ctx, connections, explorerFeature);
+  const pipeline = deploy.register(ctx, connections, explorerFeature);
+  const setupApi = setup.register(ctx, explorerFeature, connections, pipeline);
   const formEditor = editor.register(ctx);
   ctx.log.info(`COS Container VMs ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { explorer: explorerFeature.api, formEditor };
+  return { explorer: explorerFeature.api, formEditor, setup: setupApi };
 }
 
 export function deactivate(): void {

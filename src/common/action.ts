@@ -21,16 +21,14 @@ export type ActionHandler = (action: ActionContext, ...args: unknown[]) => unkno
 
 /**
  * Runs a handler with one error policy: cancellation is silent; anything else is logged with its cause
- * chain (redacted) and shown once with a "Show Log" button.
+ * chain (redacted) and shown once, with what a quiet setup re-check found, its fix and "Show Log".
  */
 export async function runAction(ctx: Ctx, id: string, options: ActionOptions, handler: ActionHandler, args: unknown[]): Promise<unknown> {
   const started = Date.now();
   const controller = new AbortController();
   try {
     if (options.requiresTrust && !vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} needs a trusted workspace: it acts on your VMs with content from this folder.', options.title),
-      );
+      showTrustRequired(options.title);
       return undefined;
     }
     const result = await handler({ id, signal: controller.signal }, ...args);
@@ -42,17 +40,36 @@ export async function runAction(ctx: Ctx, id: string, options: ActionOptions, ha
       return undefined;
     }
     ctx.log.error(ctx.redactor.redact(`${id} failed after ${Date.now() - started} ms: ${describeErrorChain(error)}`));
-    if (!options.suppressDisplay) {
-      const message = isCosvmError(error) ? ctx.redactor.redact(error.userMessage) : vscode.l10n.t('{0} failed; see the log.', options.title);
-      const showLog = vscode.l10n.t('Show Log');
-      void vscode.window.showErrorMessage(message, showLog).then((choice) => {
-        if (choice === showLog) ctx.log.show(true);
-      });
-    }
+    if (!options.suppressDisplay) void showFailure(ctx, error, options.title);
     return undefined;
   } finally {
     controller.abort();
   }
+}
+
+/** Restricted Mode: say why, and offer the one place where the user can change it. */
+function showTrustRequired(title: string): void {
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  void vscode.window
+    .showWarningMessage(vscode.l10n.t('{0} is disabled in Restricted Mode: it acts on your VMs with content from this folder. Trust the folder to use it.', title), manage)
+    .then((choice) => choice === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+}
+
+/**
+ * One error message: the user message (redacted), then, when a setup check explains the failure, what that
+ * check found and its fix; the technical detail is already in the log.
+ */
+async function showFailure(ctx: Ctx, error: unknown, title: string): Promise<void> {
+  const message = isCosvmError(error) ? ctx.redactor.redact(error.userMessage) : vscode.l10n.t('{0} failed; see the log.', title);
+  const advice = await ctx.failureAdvisor?.explain(error).catch((problem: unknown) => {
+    ctx.log.warn(`The setup re-check after ${title} failed itself: ${describeErrorChain(problem)}`);
+    return undefined;
+  });
+  const showLog = { title: vscode.l10n.t('Show Log'), run: () => ctx.log.show(true) };
+  const actions = [...(advice?.actions ?? []), showLog];
+  const text = advice ? `${message} ${ctx.redactor.redact(advice.message)}` : message;
+  const choice = await vscode.window.showErrorMessage(text, ...actions.map((action) => action.title));
+  await Promise.resolve(actions.find((action) => action.title === choice)?.run());
 }
 
 export type CommandTable = Record<string, ActionOptions & { run: ActionHandler }>;

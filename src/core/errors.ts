@@ -43,8 +43,19 @@ export interface CosvmErrorOptions {
   detail?: string;
 }
 
+/** What a failure was about, so a setup check can look at that very thing (src/core/setup/checks.ts). */
+export interface ErrorSubject {
+  project?: string;
+  zone?: string;
+  instance?: string;
+  /** An image repository, `registry/path`. */
+  repository?: string;
+}
+
 export class CosvmError extends Error {
   readonly code: ErrorCode;
+  /** Set by the layer that knows it (withSubject); undefined when nobody did. */
+  subject: ErrorSubject | undefined;
   /** One plain sentence for the user; the CLI prints it too. */
   readonly userMessage: string;
   readonly detail: string | undefined;
@@ -79,6 +90,12 @@ export class GceError extends CosvmError {
   ) {
     super(code, userMessage, options);
   }
+}
+
+/** Records what `error` was about, unless a lower layer already did; returns the error for `throw`. */
+export function withSubject<E>(error: E, subject: ErrorSubject): E {
+  if (isCosvmError(error) && error.subject === undefined) error.subject = subject;
+  return error;
 }
 
 /** Shape test that works across bundles. */

@@ -82,6 +82,7 @@ export class DeclarationDiagnostics implements vscode.Disposable {
     const diagnostics = validateParsed(parsed, { mode: declarationMode(text, this.ctx.config) });
     const result = { version: document.version, parsed, diagnostics };
     this.results.set(document.uri.toString(), result);
+    if (document.uri.scheme === 'file' || document.uri.scheme === 'vscode-remote') this.ctx.milestones.reach('declarationOpened');
     this.collection.set(
       document.uri,
       diagnostics.map((d) => {

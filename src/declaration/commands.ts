@@ -32,8 +32,47 @@ function activeYamlDocument(uri: unknown): Thenable<vscode.TextDocument> | vscod
   return editor.document;
 }
 
+/** What "New Container Declaration" writes: one container, a port in env, and the default restart policy spelled out. */
+function declarationTemplate(name: string): string {
+  return [
+    '# A container declaration: cosvm deploys it to COS VMs with cloud-init (or konlet on VMs that still run it).',
+    'spec:',
+    '  containers:',
+    `    - name: ${name}`,
+    '      # Build, push and deploy writes the pushed image here as repository@sha256:…',
+    '      image: us-docker.pkg.dev/cloudrun/container/hello',
+    '      env:',
+    '        - name: PORT',
+    '          value: "8080"',
+    '  restartPolicy: Always',
+    '',
+  ].join('\n');
+}
+
 export function registerDeclarationCommands(ctx: Ctx, diagnostics: DeclarationDiagnostics, previews: RenderPreviews): void {
   registerCommands(ctx, {
+    'cosvm.declaration.create': {
+      title: vscode.l10n.t('New Container Declaration'),
+      run: async () => {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        if (!folder) throw new DeclarationError('input/invalid', vscode.l10n.t('Open a folder first: the declaration is saved in it.'));
+        const name = await vscode.window.showInputBox({
+          title: vscode.l10n.t('New Container Declaration'),
+          prompt: vscode.l10n.t('Container name; the file is NAME.cosvm.yaml in {0}', folder.name),
+          value: 'web',
+          validateInput: (value) => (/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value) ? undefined : vscode.l10n.t('Lower-case letters, digits and hyphens, starting with a letter.')),
+        });
+        if (name === undefined) throw new CancelledError();
+        const uri = vscode.Uri.joinPath(folder.uri, `${name}.cosvm.yaml`);
+        const exists = await vscode.workspace.fs.stat(uri).then(
+          () => true,
+          () => false,
+        );
+        // An existing file is opened as it is, never overwritten.
+        if (!exists) await vscode.workspace.fs.writeFile(uri, Buffer.from(declarationTemplate(name)));
+        await vscode.window.showTextDocument(uri);
+      },
+    },
     'cosvm.declaration.associate': {
       title: vscode.l10n.t('Treat File as Container Declaration'),
       run: async (_action, uri?: unknown) => {

@@ -96,6 +96,7 @@ export function registerDeployCommands(ctx: Ctx, pipeline: DeployPipeline, pickI
   const deploy = async (target: DeployTarget, declaration: string, report: Report, signal: AbortSignal) => {
     const outcome = await pipeline.deploy(target, declaration, report, signal);
     await vscode.commands.executeCommand('cosvm.explorer.refresh');
+    if (outcome.verification.ok) ctx.milestones.reach('deployed');
     void announce(outcome);
     return outcome;
   };

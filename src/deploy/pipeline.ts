@@ -4,12 +4,12 @@ import { changedSpan, deployDeclaration, pinImage, type DeployOutcome } from '..
 import { DeployHistory } from '../core/deploy/history';
 import type { DeployTarget } from '../core/deploy/profile';
 import type { DeployContext } from '../core/deploy/targets';
-import { resolveRegistryAuth } from '../core/docker/credentials';
+import { resolveRegistryAuth, type ResolvedRegistryAuth } from '../core/docker/credentials';
 import { buildImage, pushImage } from '../core/docker/engine';
 import { parseImageRef } from '../core/docker/imageRef';
 import { verifyPushedDigest } from '../core/docker/registry';
 import { runCommand } from '../core/ssh/connection';
-import { CosvmError } from '../core/errors';
+import { CosvmError, withSubject } from '../core/errors';
 import type { Ctx } from '../ctx';
 import type { SshConnections } from '../ssh';
 import { documentText, type LoadedProfile } from './profileFile';
@@ -75,18 +75,27 @@ export class DeployPipeline implements vscode.Disposable {
   }
 
   async push(reference: string, report: Report, signal: AbortSignal): Promise<Pushed> {
-    const registry = parseImageRef(reference).registry;
-    report(vscode.l10n.t('Pushing {0}', reference));
+    const ref = parseImageRef(reference);
+    try {
+      report(vscode.l10n.t('Pushing {0}', reference));
+      const auth = await this.registryAuth(ref.registry, signal);
+      this.output.appendLine(`$ push ${reference}${auth ? ` (as ${auth.username || 'token'})` : ''}`);
+      const pushed = await pushImage(await this.ctx.docker(), { reference, ...(auth ? { auth } : {}), signal, onOutput: (text) => this.output.append(this.ctx.redactor.redact(text)) });
+      report(vscode.l10n.t('Checking the digest with the registry'));
+      await verifyPushedDigest(reference, pushed.digest, { ...(auth ? { auth } : {}), signal });
+      this.output.appendLine(vscode.l10n.t('Pushed {0}; the registry serves the same digest.', pushed.pinned));
+      this.ctx.log.info(`Pushed ${pushed.pinned} (verified against the registry)`);
+      return { ...pushed, reference };
+    } catch (error) {
+      throw withSubject(error, { repository: `${ref.registry}/${ref.repository}` });
+    }
+  }
+
+  /** The credentials `docker push` would use for a registry; whatever they hold never reaches an output channel. */
+  async registryAuth(registry: string, signal: AbortSignal): Promise<ResolvedRegistryAuth | undefined> {
     const auth = await resolveRegistryAuth(registry, { signal, onWarning: (message) => this.ctx.log.warn(this.ctx.redactor.redact(message)) });
-    // Whatever the helper or the config gave, it never reaches an output channel or a message.
     for (const secret of [auth?.password, auth?.identitytoken, auth?.registrytoken]) this.ctx.redactor.addSecret(secret);
-    this.output.appendLine(`$ push ${reference}${auth ? ` (as ${auth.username || 'token'})` : ''}`);
-    const pushed = await pushImage(await this.ctx.docker(), { reference, ...(auth ? { auth } : {}), signal, onOutput: (text) => this.output.append(this.ctx.redactor.redact(text)) });
-    report(vscode.l10n.t('Checking the digest with the registry'));
-    await verifyPushedDigest(reference, pushed.digest, { ...(auth ? { auth } : {}), signal });
-    this.output.appendLine(vscode.l10n.t('Pushed {0}; the registry serves the same digest.', pushed.pinned));
-    this.ctx.log.info(`Pushed ${pushed.pinned} (verified against the registry)`);
-    return { ...pushed, reference };
+    return auth;
   }
 
   /** Writes `pushed.pinned` into the declaration as one minimal edit (comments and layout stay) and saves it. */

@@ -74,7 +74,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   private async childrenOf(node: ExplorerNode): Promise<ExplorerNode[]> {
     try {
-      return await node.getChildren(this.controller.signal);
+      const children = await node.getChildren(this.controller.signal);
+      // A project's instances listed: the walkthrough's sign-in step is done.
+      if (node.id.endsWith('/instances')) this.ctx.milestones.reach('signedIn');
+      return children;
     } catch (error) {
       // A refresh replaced this listing; the new one is on its way.
       if (isCancelled(error)) return [];
@@ -88,7 +91,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         ];
       }
       const message = this.ctx.redactor.redact(userMessageOf(error));
-      return [new MessageNode(`${node.id}/error`, message, 'error', { command: 'cosvm.log.show', title: vscode.l10n.t('Show Log') })];
+      return [
+        new MessageNode(`${node.id}/error`, message, 'error', { command: 'cosvm.log.show', title: vscode.l10n.t('Show Log') }),
+        new MessageNode(`${node.id}/diagnose`, vscode.l10n.t('Diagnose Setup…'), 'pulse', { command: 'cosvm.setup.diagnose', title: vscode.l10n.t('Diagnose Setup') }),
+      ];
     }
   }
 

@@ -17,6 +17,8 @@ export interface ExplorerApi {
 export interface Explorer {
   api: ExplorerApi;
   targetInstance: InstanceTarget;
+  /** The projects the explorer shows (the setting, else gcloud's project). */
+  projects: () => string[];
 }
 
 export function register(ctx: Ctx): Explorer {
@@ -49,5 +51,5 @@ export function register(ctx: Ctx): Explorer {
       });
     },
   };
-  return { api, targetInstance };
+  return { api, targetInstance, projects: () => projects.projects() };
 }

@@ -83,6 +83,7 @@ export class LogStreams implements vscode.Disposable {
     this.streams.set(key, entry);
     entry.channel.show(true);
     this.ctx.log.info(`Following ${name}`);
+    this.ctx.milestones.reach('logsFollowed');
     // The follow runs until stopped; its own failures end it here, never unhandled.
     // The same key may be following again by the time an old follow settles: stop only this one.
     const end = () => this.streams.get(key) === entry && this.stop(key);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'ssh2';
 import * as vscode from 'vscode';
-import { CancelledError, userMessageOf } from '../core/errors';
+import { CancelledError, userMessageOf, withSubject } from '../core/errors';
 import { gcloudConfigValue } from '../core/gcloudConfig';
 import type { InstanceRef } from '../core/gce/model';
 import type { PresentedHostKey } from '../core/ssh/connection';
@@ -61,9 +61,16 @@ export class SshConnections implements vscode.Disposable {
     this.knownHosts = new KnownHosts(path.join(this.storageDir, 'known_hosts'));
   }
 
+  /** The instance of the last connection that came up: what Diagnose Setup checks SSH against by default. */
+  lastConnected: InstanceRef | undefined;
+
   /** The live connection to an instance, connecting (with key set-up and host-key checks) when needed. */
   client(ref: InstanceRef, signal?: AbortSignal): Promise<Client> {
-    return this.session(ref).client(signal);
+    return this.session(ref)
+      .client(signal)
+      .catch((error: unknown) => {
+        throw withSubject(error, { project: ref.project, zone: ref.zone, instance: ref.name });
+      });
   }
 
   session(ref: InstanceRef): SshSession {
@@ -97,7 +104,7 @@ export class SshConnections implements vscode.Disposable {
         // Our ssh-keys entry lives a day: a master reconnecting on an old session first renews it, through a new
         // session that prepares access again.
         if (entry.access && Date.now() - entry.access.preparedAt > keyRenewAfterMs) entry.session.drop();
-        await entry.session.client(signal);
+        await this.client(entry.ref, signal);
         const access = entry.access!;
         const target: OpenSshTarget = {
           host: access.target.host,
@@ -108,7 +115,11 @@ export class SshConnections implements vscode.Disposable {
           hostKeyAlias: access.hostKeyAlias,
         };
         const controlPath = path.join((this.controlDir ??= mkdtempSync(path.join(os.tmpdir(), 'cosvm-ssh-'))), `m${this.masterCount++}`);
-        const master = await OpenSshMaster.start(target, { controlPath, signal, onLog: (line) => this.ctx.log.info(this.ctx.redactor.redact(`OpenSSH ${instanceKey(entry.ref)}: ${line}`)) });
+        const master = await OpenSshMaster.start(target, { controlPath, signal, onLog: (line) => this.ctx.log.info(this.ctx.redactor.redact(`OpenSSH ${instanceKey(entry.ref)}: ${line}`)) }).catch(
+          (error: unknown) => {
+            throw withSubject(error, { project: entry.ref.project, zone: entry.ref.zone, instance: entry.ref.name });
+          },
+        );
         this.ctx.log.info(`OpenSSH master for ${instanceKey(entry.ref)} (pid ${master.pid ?? '?'})`);
         return master;
       },
@@ -161,6 +172,7 @@ export class SshConnections implements vscode.Disposable {
     const client = await connectSsh(access.target, signal);
     await access.remember();
     entry.access = { ...access, keyPath: keyPair.path, preparedAt: Date.now() };
+    this.lastConnected = entry.ref;
     return client;
   }
 

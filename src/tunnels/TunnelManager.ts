@@ -63,6 +63,7 @@ export class TunnelManager implements vscode.Disposable {
       transport: via,
     };
     this.tunnels.set(id, { info, tunnel });
+    this.ctx.milestones.reach('tunnelOpened');
     this.ctx.log.info(`Tunnel open: 127.0.0.1:${tunnel.localPort} → ${key}:${remotePort} (${via === 'openssh' ? 'OpenSSH' : 'built-in SSH'})`);
     this.changed.fire();
     return info;

@@ -6,6 +6,7 @@ import type Dockerode from 'dockerode';
 import { CancelledError, DockerError, throwIfAborted } from '../errors';
 import { loadDockerode } from '../lazyPackages';
 import { listBuildContext, packBuildContext } from './context';
+import { dockerodeOptions, resolveDockerEndpoint, type DockerEndpointOptions } from './endpoint';
 import { formatImageRef, parseImageRef } from './imageRef';
 import {
   builtImageId,
@@ -16,18 +17,11 @@ import {
   type ProgressMessage,
 } from './progress';
 
-export interface DockerConnection {
-  /** `unix:///path/docker.sock`, `tcp://host:port` or undefined for the default socket / DOCKER_HOST. */
-  host?: string;
-}
-
-export async function connectDocker(connection: DockerConnection = {}): Promise<Dockerode> {
+/** A dockerode client for the engine the Docker CLI would use (endpoint.ts); `host` is `cosvm.docker.host`. */
+export async function connectDocker(options: DockerEndpointOptions = {}): Promise<Dockerode> {
   const Docker = await loadDockerode();
-  const host = connection.host ?? process.env['DOCKER_HOST'];
-  if (!host) return new Docker();
-  if (host.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
+  const endpoint = await resolveDockerEndpoint(options);
+  return new Docker(dockerodeOptions(endpoint.host));
 }
 
 export interface RegistryAuth {

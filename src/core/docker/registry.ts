@@ -197,6 +197,18 @@ export async function fetchManifestDigest(reference: string, options: ManifestDi
   return readDigest(response, reference);
 }
 
+/**
+ * Whether the credentials open the repository: `GET /v2/<repo>/tags/list` through the same challenge answer a
+ * push uses. 200, or 404 for a repository not pushed yet, means yes; a refusal throws `docker/auth-failed`.
+ */
+export async function probeRepositoryAccess(repository: string, options: ManifestDigestOptions = {}): Promise<{ status: number }> {
+  const session = openSession(repository, options);
+  const response = await registryRequest(session, 'GET', 'tags/list');
+  await response.body?.cancel();
+  if (response.ok || response.status === 404) return { status: response.status };
+  throw new DockerError('docker/push-failed', `The registry ${session.ref.registry} answered HTTP ${response.status} for ${session.ref.repository}.`);
+}
+
 export interface VerifiedDigest {
   digest: string;
   /** The manifest's media type as the registry serves it, when it says. */

@@ -6,7 +6,7 @@ export class MessageNode implements ExplorerNode {
   constructor(
     readonly id: string,
     private readonly label: string,
-    private readonly icon: 'info' | 'error' | 'warning' | 'loading' | 'key' = 'info',
+    private readonly icon: 'info' | 'error' | 'warning' | 'loading' | 'key' | 'pulse' = 'info',
     private readonly command?: vscode.Command,
   ) {}
 
