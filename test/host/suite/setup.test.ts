@@ -97,7 +97,7 @@ describe('first run: setup checks and the guidance they give', function () {
   });
 
   it('Diagnose Setup runs every check in one pick and returns what each found', async () => {
-    const results = (await vscode.commands.executeCommand('cosvm.setup.diagnose')) as { id: string; status: string }[];
+    const results = await vscode.commands.executeCommand<{ id: string; status: string }[]>('cosvm.setup.diagnose');
     assert.deepEqual(
       results.map((r) => r.id),
       ['docker', 'compute', 'registry', 'ssh', 'cosImage'],
