@@ -37,7 +37,7 @@ export class Ctx implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('COS', { log: true }));
     this.config = this.own(new Config(this.log));
-    this.milestones = new Milestones(extension.globalState);
+    this.milestones = new Milestones(extension.globalState, this.log);
     // A new endpoint or Docker host needs new clients; nothing else does.
     this.own(
       this.config.onDidChange((keys) => {

@@ -12,7 +12,10 @@ const storageKey = 'cosvm.walkthrough.reached';
 export class Milestones {
   private readonly reached: Set<Milestone>;
 
-  constructor(private readonly state: vscode.Memento) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.reached = new Set(state.get<Milestone[]>(storageKey, []));
     for (const milestone of this.reached) void this.setContext(milestone);
   }
@@ -24,11 +27,26 @@ export class Milestones {
   reach(milestone: Milestone): void {
     if (this.reached.has(milestone)) return;
     this.reached.add(milestone);
+    this.log.info(`Walkthrough: "${milestone}" done`);
     void this.state.update(storageKey, [...this.reached]);
     void this.setContext(milestone);
   }
 
-  private setContext(milestone: Milestone): Thenable<unknown> {
-    return vscode.commands.executeCommand('setContext', `cosvm.walkthrough.${milestone}`, true);
+  /**
+   * Opens the walkthrough so that what was done before shows checked. VS Code creates its walkthrough service
+   * lazily, and a step whose context key is already true when the service starts is never checked (the
+   * event counts as seen, the step stays open): so the keys go false while it opens, and true again after.
+   */
+  async openWalkthrough(open: () => Thenable<unknown>): Promise<void> {
+    await Promise.all([...this.reached].map((milestone) => this.setContext(milestone, false)));
+    try {
+      await open();
+    } finally {
+      await Promise.all([...this.reached].map((milestone) => this.setContext(milestone)));
+    }
+  }
+
+  private setContext(milestone: Milestone, value = true): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', `cosvm.walkthrough.${milestone}`, value);
   }
 }

@@ -34,7 +34,7 @@ export function register(ctx: Ctx, explorer: Explorer, connections: SshConnectio
     },
     'cosvm.setup.openWalkthrough': {
       title: vscode.l10n.t('Get Started'),
-      run: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ctx.extension.extension.id}#gettingStarted`, false),
+      run: () => ctx.milestones.openWalkthrough(() => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ctx.extension.extension.id}#gettingStarted`, false)),
     },
   });
 

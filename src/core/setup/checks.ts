@@ -122,6 +122,7 @@ export interface ComputeCheckInput {
   timeoutMs?: number;
 }
 
+const noCredentialsSummary = 'No usable Google Cloud credentials (Application Default Credentials).';
 const signInFix: SetupFix = { kind: 'command', title: 'Sign In with gcloud', command: 'cosvm.explorer.signIn' };
 
 export async function checkCompute(input: ComputeCheckInput): Promise<SetupCheckResult> {
@@ -151,7 +152,7 @@ export async function checkCompute(input: ComputeCheckInput): Promise<SetupCheck
       return {
         id: 'compute',
         status: 'failed',
-        summary: 'No usable Google Cloud credentials (Application Default Credentials).',
+        summary: noCredentialsSummary,
         instruction: 'Run "gcloud auth application-default login", or set GOOGLE_APPLICATION_CREDENTIALS to a key file.',
         fix: signInFix,
         detail: userMessageOf(gce),
@@ -224,6 +225,16 @@ export async function checkRegistry(input: RegistryCheckInput): Promise<SetupChe
     });
   } catch (error) {
     rethrowCancel(error, input.signal);
+    const code = isCosvmError(error) ? error.code : undefined;
+    if (code !== 'docker/auth-failed' && code !== 'docker/no-credentials') {
+      // Not a login problem: logging in again would not help.
+      return {
+        id: 'registry',
+        status: 'failed',
+        summary: userMessageOf(error),
+        instruction: `Check the image repository in cosvm.yaml (${repository}), that ${registry} runs, and your network or proxy.`,
+      };
+    }
     const fix: SetupFix = { kind: 'terminal', title: `Log In to ${registry}`, commandLine: loginCommandLine(registry) };
     return {
       id: 'registry',
@@ -331,7 +342,7 @@ export async function checkCosImage(input: CosImageCheckInput): Promise<SetupChe
     return {
       id: 'cosImage',
       status: 'failed',
-      summary: userMessageOf(gce),
+      summary: noCredentials ? noCredentialsSummary : userMessageOf(gce),
       instruction: noCredentials
         ? 'Sign in first: the image family is read through the Compute API.'
         : 'New VMs boot from cos-cloud/cos-stable. Your account needs to read public images (roles/compute.imageUser on cos-cloud is granted to everyone by default); check an organisation policy such as constraints/compute.trustedImageProjects.',
