@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { expandTreeRow, openWorkbench, runPaletteCommand, screenshot, setTheme, treeRow, treeRows } from '../support/workbench';
+import { waitFor } from '../support/processes';
 import { e2e } from './hooks';
 
 describe('COS view in the workbench (code-server + Chromium)', function () {
@@ -69,5 +70,36 @@ describe('COS view in the workbench (code-server + Chromium)', function () {
       await setTheme(page, theme);
       await screenshot(page, `output-log-${theme}`);
     }
+  });
+
+  it('an unreachable instance: Diagnose Setup from its context menu says why, and what to do', async () => {
+    // A VM without an external IP (as behind Cloud NAT), created the way gcloud would.
+    const instances = `${e2e().emulator.url}/compute/v1/projects/cosvm-playground/zones/us-central1-a/instances`;
+    const created = await fetch(instances, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'private-1',
+        machineType: 'zones/us-central1-a/machineTypes/e2-small',
+        disks: [{ boot: true, autoDelete: true, initializeParams: { sourceImage: 'projects/cos-cloud/global/images/family/cos-stable' } }],
+        networkInterfaces: [{ network: 'global/networks/default' }],
+      }),
+    });
+    assert.equal(created.status, 200, await created.text());
+    await waitFor('private-1 to run', async () => ((await (await fetch(`${instances}/private-1`)).json()) as { status?: string }).status === 'RUNNING', 60_000);
+    await runPaletteCommand(page, 'COS: Refresh Explorer');
+    await treeRow(page, 'private-1').waitFor({ timeout: 60_000 });
+    await treeRow(page, 'private-1').click({ button: 'right' });
+    // The workbench's menu ignores a click that lands while it is still opening; hover first, then press Enter.
+    await page.getByRole('menuitem', { name: 'Diagnose Setup' }).hover();
+    await page.keyboard.press('Enter');
+    const sshRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SSH to an instance' });
+    await sshRow.filter({ hasText: 'private-1 has no external IP address' }).waitFor({ timeout: 60_000 });
+    await sshRow.filter({ hasText: 'IAP tunnelling is not supported yet' }).waitFor();
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      await screenshot(page, `diagnose-unreachable-${theme}`);
+    }
+    await page.keyboard.press('Escape');
   });
 });
