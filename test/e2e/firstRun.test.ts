@@ -136,8 +136,7 @@ describe('first run: untrusted folder, no Docker, no credentials (code-server + 
     assert.equal(await page.locator('.getting-started-step[aria-checked="true"]', { hasText: 'Sign in and pick a project' }).count(), 0);
     // Room for the walkthrough's two columns: the steps beside their media.
     await runPaletteCommand(page, 'Notifications: Clear All Notifications');
-    await runPaletteCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.setViewportSize({ width: 1680, height: 900 });
     await step('Create the deploy profile').click();
     // The step's media is a markdown page rendered in a webview frame.
     await page.locator('.getting-started-media iframe').first().waitFor();
@@ -147,6 +146,5 @@ describe('first run: untrusted folder, no Docker, no credentials (code-server + 
       await screenshot(page, `walkthrough-${theme}`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
-    await runPaletteCommand(page, 'View: Toggle Primary Side Bar Visibility');
   });
 });
