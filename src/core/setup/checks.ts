@@ -123,6 +123,7 @@ export interface ComputeCheckInput {
 }
 
 const noCredentialsSummary = 'No usable Google Cloud credentials (Application Default Credentials).';
+const addProjectFix: SetupFix = { kind: 'command', title: 'Add Project', command: 'cosvm.explorer.addProject' };
 const signInFix: SetupFix = { kind: 'command', title: 'Sign In with gcloud', command: 'cosvm.explorer.signIn' };
 
 export async function checkCompute(input: ComputeCheckInput): Promise<SetupCheckResult> {
@@ -138,7 +139,7 @@ export async function checkCompute(input: ComputeCheckInput): Promise<SetupCheck
           status: 'failed',
           summary: 'Credentials are present, but no project is chosen.',
           instruction: 'Add a project: set cosvm.projects, or run "gcloud config set project PROJECT_ID".',
-          fix: { kind: 'command', title: 'Add Project', command: 'cosvm.explorer.addProject' },
+          fix: addProjectFix,
         } satisfies SetupCheckResult;
       }
       await getJson(clients, `/projects/${encodeURIComponent(project)}`, { fields: 'name' }, `Reading project ${project}`, signal);
@@ -173,7 +174,7 @@ export async function checkCompute(input: ComputeCheckInput): Promise<SetupCheck
           : `Check the project ID in cosvm.projects, and that your account has at least roles/compute.viewer on ${project}.`,
         ...(notEnabled
           ? { fix: { kind: 'terminal', title: 'Enable the Compute API', commandLine: `gcloud services enable compute.googleapis.com --project ${shellQuote(project)}` } satisfies SetupFix }
-          : { fix: { kind: 'command', title: 'Add Project', command: 'cosvm.explorer.addProject' } satisfies SetupFix }),
+          : { fix: addProjectFix }),
         detail: userMessageOf(gce),
       };
     }
@@ -200,7 +201,7 @@ export interface RegistryCheckInput {
 /** The command line that stores credentials for a registry the way its owner documents. */
 function loginCommandLine(registry: string): string {
   if (registry.endsWith('-docker.pkg.dev') || registry === 'gcr.io' || registry.endsWith('.gcr.io')) return `gcloud auth configure-docker ${shellQuote(registry)}`;
-  return `docker login ${shellQuote(registry === 'docker.io' ? 'docker.io' : registry)}`;
+  return `docker login ${shellQuote(registry)}`;
 }
 
 export async function checkRegistry(input: RegistryCheckInput): Promise<SetupCheckResult> {
